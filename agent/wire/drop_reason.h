@@ -26,6 +26,7 @@ enum class DropReason : uint8_t {
     Ipv4Fragment,
     // IPv6 (RFC 8200)
     TruncatedIpv6,
+    BadIpv6Version,          // ethertype 0x86dd but version nibble not 6 (added by wire)
     BadIpv6PayloadLength,
     BadExtensionHeader,      // malformed or truncated extension header chain
     Ipv6Fragment,            // non-first fragment / fragmented MLD cannot be processed

@@ -1,0 +1,382 @@
+#include "bridge/mdb_writer.h"
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+
+#include "bridge/log.h"
+#include "bridge/mdb_message.h"
+#include "bridge/mdb_reader.h"
+#include "bridge/port_config.h"
+
+namespace mcs::bridge {
+
+namespace {
+
+uint32_t nextPow2(uint64_t v) {
+    uint64_t p = 1;
+    while (p < v && p < (1ull << 31)) p <<= 1;
+    return static_cast<uint32_t>(p);
+}
+
+// Headroom kept free for entries the kernel may learn between our counts.
+size_t reserveOf(uint32_t hashMax) { return std::max<size_t>(64, hashMax / 16); }
+size_t thresholdOf(uint32_t hashMax) { return static_cast<size_t>(hashMax) * 3 / 4; }
+
+// Hash entries an operation can create: the entry itself, plus one (S,G) per listed
+// source of a (*,G) (the kernel installs them as separate MDB entries).
+size_t newHashEntries(const PlannedOp& op, bool sourceLists) {
+    const size_t srcs = (sourceLists && op.key.isStarG()) ? op.attrs.sources.size() : 0;
+    if (op.op == MdbOp::Add) return 1 + srcs;
+    if (op.op == MdbOp::Replace) return srcs;
+    return 0;
+}
+
+// Names for log lines, resolved only when something is logged.
+class PortNames {
+public:
+    const std::string& operator()(IfIndex i) {
+        auto it = names_.find(i.value);
+        if (it != names_.end()) return it->second;
+        char buf[IF_NAMESIZE] = {};
+        std::string n = if_indextoname(static_cast<unsigned>(i.value), buf) ? std::string(buf) : std::string("?");
+        return names_.emplace(i.value, n + "(" + std::to_string(i.value) + ")").first->second;
+    }
+
+private:
+    std::map<int, std::string> names_;
+};
+
+std::string where(const std::string& bridgeName, PortNames& ports, const MdbKey& k) {
+    return "bridge " + bridgeName + " port " + ports(k.port) + " vid " + std::to_string(k.vid.value) + " group " +
+           k.group.str() + " src " + (k.isStarG() ? std::string("*") : k.source.str());
+}
+
+std::string errText(int err, const std::string& extack) {
+    std::string s = std::strerror(err);
+    if (!extack.empty()) s += " (" + extack + ")";
+    return s;
+}
+
+struct Outcome {
+    int error = 0;
+    std::string extack;
+    bool sent = false;
+};
+
+}  // namespace
+
+Result<MdbWriter, Error> MdbWriter::open(const KernelFeatures& features, const WriterOptions& opts) {
+    if (opts.rtprot < 4) return fail(Error::fromErrno(EINVAL, "MDB writer: protocol must be >= 4 (RTPROT_STATIC)"));
+    auto s = NlSocket::open();
+    if (!s) return fail(s.error());
+    return MdbWriter(std::move(*s), features, opts);
+}
+
+void MdbWriter::adopt(IfIndex bridge, const MdbSnapshot& applied) {
+    BridgeBook& b = books_[bridge.value];
+    b.sg.clear();
+    for (const auto& [k, a] : applied)
+        if (!k.isStarG() && k.port != bridge) b.sg[{k.vid, k.group}].insert({k.source, k.port});
+}
+
+void MdbWriter::forget(IfIndex bridge) { books_.erase(bridge.value); }
+
+ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
+    ApplyResult res;
+    if (delta.empty()) return res;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto lg = log::mdb();
+    PortNames ports;
+
+    auto failEverything = [&](int err, const std::string& msg) {
+        for (const auto& [k, a] : delta.add) res.failed.push_back({MdbOp::Add, OpReason::Delta, k, err, msg});
+        for (const auto& [k, a] : delta.change) res.failed.push_back({MdbOp::Replace, OpReason::Delta, k, err, msg});
+        for (const MdbKey& k : delta.remove) res.failed.push_back({MdbOp::Remove, OpReason::Delta, k, err, msg});
+    };
+
+    auto state = readBridgeState(sock_, bridge);
+    if (!state) {
+        lg->error("bridge {}: cannot apply {} MDB changes: {}", bridge.value, delta.size(), state.error().str());
+        failEverything(state.error().code, state.error().str());
+        return res;
+    }
+    const std::string& bname = state->name;
+    if (!state->up) {
+        lg->warn("bridge {}: down, {} MDB changes not applied", bname, delta.size());
+        failEverything(ENETDOWN, "bridge is down");
+        return res;
+    }
+    if (!state->mcast.snooping) {
+        lg->error("bridge {}: mcast_snooping is OFF -- the kernel floods all multicast and refuses MDB changes "
+                  "({} not applied)", bname, delta.size());
+        res.snoopingDisabled = true;
+        failEverything(EPERM, "mcast_snooping is off on the bridge");
+        return res;
+    }
+
+    // Fit the delta to what the kernel can express.
+    MdbDelta norm;
+    norm.remove = delta.remove;
+    auto fitStarG = [&](const MdbKey& k, MdbAttrs a) -> MdbAttrs {
+        if (!k.isStarG() || k.port == bridge) return a;
+        const bool plain = a.mode == FilterMode::Exclude && a.sources.empty();
+        if (!features_.sourceLists && !plain) {
+            ++res.degraded;
+            lg->debug("{}: kernel has no source lists, installing plain (*,G) instead of {} {} sources",
+                      where(bname, ports, k), to_string(a.mode), a.sources.size());
+            return {};
+        }
+        if (a.sources.size() > kMaxMdbSources) {
+            ++res.degraded;
+            lg->warn("{}: {} {} sources exceed the kernel's {} per entry: installing EXCLUDE {{}} (forwards all "
+                     "sources)", where(bname, ports, k), to_string(a.mode), a.sources.size(), kMaxMdbSources);
+            return {};
+        }
+        return a;
+    };
+    for (const auto& [k, a] : delta.add) {
+        if (!k.isStarG() && !features_.sgEntries) {
+            res.failed.push_back({MdbOp::Add, OpReason::Delta, k, EOPNOTSUPP, "kernel has no (S,G) MDB entries"});
+            continue;
+        }
+        norm.add.emplace_back(k, fitStarG(k, a));
+    }
+    for (const auto& [k, a] : delta.change) {
+        // Without NLM_F_REPLACE support (pre-6.3) the kernel entry cannot differ from
+        // what is installed: nothing to send.
+        if (!features_.sourceLists) {
+            ++res.succeeded;
+            continue;
+        }
+        norm.change.emplace_back(k, fitStarG(k, a));
+    }
+
+    BridgeBook& book = books_[bridge.value];
+    const std::vector<PlannedOp> plan = planMdbOps(norm, book.sg);
+    std::vector<Outcome> out(plan.size());
+
+    // --- mcast_hash_max guard ---------------------------------------------------
+    size_t newMps = 0;
+    for (const PlannedOp& op : plan) newMps += newHashEntries(op, features_.sourceLists);
+    uint32_t hashMax = state->mcast.hashMax;
+    if (newMps > 0) {
+        if (!book.counted || book.estimate + newMps > thresholdOf(hashMax)) {
+            auto dump = readMdb(sock_, bridge);
+            if (dump) {
+                book.estimate = countHashEntries(dump->entries);
+                book.counted = true;
+            } else {
+                lg->warn("bridge {}: cannot count MDB entries ({}), assuming the worst", bname, dump.error().str());
+                book.estimate = std::max<size_t>(book.estimate, hashMax / 2);
+            }
+        }
+        const size_t need = book.estimate + newMps;
+        if (need > thresholdOf(hashMax) && hashMax < opts_.hashMaxCeiling) {
+            const uint32_t want = std::min<uint32_t>(opts_.hashMaxCeiling,
+                                                     std::max<uint32_t>(nextPow2(need * 2), hashMax * 2));
+            BridgeOptionsChange c;
+            c.hashMax = want;
+            if (auto st = setBridgeOptions(sock_, bridge, c)) {
+                lg->warn("bridge {}: raised mcast_hash_max {} -> {} ({} entries installed, up to {} more coming)",
+                         bname, hashMax, want, book.estimate, newMps);
+                hashMax = want;
+                res.hashMaxRaisedTo = want;
+            } else {
+                lg->error("bridge {}: cannot raise mcast_hash_max beyond {}: {}", bname, hashMax, st.error().str());
+            }
+        }
+        const size_t room = hashMax > book.estimate + reserveOf(hashMax) ? hashMax - book.estimate - reserveOf(hashMax) : 0;
+        if (newMps > room) {
+            // Refuse the last delta adds until the rest fits: an add over the limit
+            // would switch snooping off for the whole bridge.
+            size_t excess = newMps - room, refused = 0;
+            for (size_t i = plan.size(); i-- > 0 && excess > 0;) {
+                if (plan[i].op != MdbOp::Add || plan[i].reason != OpReason::Delta) continue;
+                const size_t n = newHashEntries(plan[i], features_.sourceLists);
+                out[i].error = ENOSPC;
+                out[i].extack = "would exceed mcast_hash_max " + std::to_string(hashMax) + " (ceiling " +
+                                std::to_string(opts_.hashMaxCeiling) + ")";
+                excess -= std::min(excess, n);
+                newMps -= n;
+                ++refused;
+            }
+            lg->error("bridge {}: MDB full: {} adds refused to keep below mcast_hash_max {} ({} installed)", bname,
+                      refused, hashMax, book.estimate);
+        }
+        book.estimate += newMps;
+    }
+
+    // --- send in batches ----------------------------------------------------------
+    std::vector<NlMsgPtr> owned;
+    std::vector<nl_msg*> batch;
+    std::vector<size_t> batchIdx;
+    MdbEncoding enc;
+    enc.permanent = opts_.permanent;
+    if (features_.rtprot) enc.rtprot = opts_.rtprot;
+    enc.sourceLists = features_.sourceLists;
+
+    auto flush = [&]() {
+        if (batch.empty()) return;
+        res.attempted += batch.size();
+        auto r = sock_.sendBatch(batch);
+        if (!r) {
+            for (size_t i : batchIdx) {
+                out[i].error = r.error().code;
+                out[i].extack = r.error().str();
+            }
+        } else {
+            for (const NlAck& a : r->errors) {
+                const uint32_t pos = a.seq - r->firstSeq;
+                if (pos < batchIdx.size()) {
+                    out[batchIdx[pos]].error = a.error;
+                    out[batchIdx[pos]].extack = a.extack;
+                }
+            }
+            if (r->ackLost) {
+                // Some failures may not have reached us: read the outcome back.
+                res.verifiedByDump = true;
+                auto dump = readMdb(sock_, bridge);
+                std::set<MdbKey> present;
+                if (dump)
+                    for (const MdbEntry& e : dump->entries) present.insert(e.key);
+                for (size_t i : batchIdx) {
+                    if (out[i].error) continue;
+                    const bool there = present.count(plan[i].key) > 0;
+                    if (!dump || (plan[i].op == MdbOp::Remove) == there) {
+                        out[i].error = EIO;
+                        out[i].extack = dump ? "acknowledgement lost and entry not in the expected state"
+                                             : "acknowledgement lost: " + dump.error().str();
+                    }
+                }
+            }
+        }
+        owned.clear();
+        batch.clear();
+        batchIdx.clear();
+    };
+
+    size_t bytes = 0;
+    for (size_t i = 0; i < plan.size(); ++i) {
+        if (out[i].error) continue;  // refused above
+        const PlannedOp& op = plan[i];
+        NlMsgPtr m = op.op == MdbOp::Remove ? buildMdbDel(bridge, op.key)
+                                            : buildMdbAdd(bridge, op.key, op.attrs, enc, op.op == MdbOp::Replace);
+        if (!m) {
+            out[i].error = EMSGSIZE;
+            out[i].extack = "cannot build message";
+            continue;
+        }
+        const size_t len = nlmsg_hdr(m.get())->nlmsg_len;
+        if (!batch.empty() && (batch.size() >= opts_.batchMessages || bytes + len > opts_.batchBytes)) {
+            flush();
+            bytes = 0;
+        }
+        out[i].sent = true;
+        batch.push_back(m.get());
+        batchIdx.push_back(i);
+        owned.push_back(std::move(m));
+        bytes += len;
+    }
+    flush();
+
+    // --- outcomes --------------------------------------------------------------------
+    bool sawE2big = false;
+    for (size_t i = 0; i < plan.size(); ++i) {
+        const PlannedOp& op = plan[i];
+        Outcome& o = out[i];
+        if (o.error == E2BIG) sawE2big = true;
+        // Deleting what is not there is EINVAL (or ENODEV for a vanished port): the
+        // entry is gone, which is what we wanted.
+        if (op.op == MdbOp::Remove && (o.error == EINVAL || o.error == ENOENT || o.error == ENODEV)) o.error = 0;
+        if (op.reason != OpReason::Delta) {
+            ++res.fixups;
+            if (op.reason == OpReason::Reseat && op.op == MdbOp::Add && o.error == EEXIST) o.error = 0;
+            if (op.reason == OpReason::StaleStarExcl || op.op == MdbOp::Remove) {
+                if (o.error) lg->debug("{}: {} {} failed: {}", where(bname, ports, op.key), to_string(op.reason),
+                                       to_string(op.op), errText(o.error, o.extack));
+                continue;
+            }
+        }
+        const bool sg = !op.key.isStarG() && op.key.port != bridge;
+        if (o.error == 0) {
+            if (op.reason == OpReason::Delta) ++res.succeeded;
+            if (sg && op.op == MdbOp::Add) book.sg[{op.key.vid, op.key.group}].insert({op.key.source, op.key.port});
+            if (sg && op.op == MdbOp::Remove) {
+                auto it = book.sg.find({op.key.vid, op.key.group});
+                if (it != book.sg.end()) {
+                    it->second.erase({op.key.source, op.key.port});
+                    if (it->second.empty()) book.sg.erase(it);
+                }
+            }
+            if (lg->should_log(spdlog::level::trace))
+                lg->trace("{}: {} ok", where(bname, ports, op.key), to_string(op.op));
+            continue;
+        }
+        if (sg && op.op == MdbOp::Add) {
+            auto it = book.sg.find({op.key.vid, op.key.group});
+            if (it != book.sg.end()) it->second.erase({op.key.source, op.key.port});
+        }
+        const std::string msg = errText(o.error, o.extack);
+        lg->warn("{}: {}{} failed: {}", where(bname, ports, op.key), to_string(op.op),
+                 op.reason == OpReason::Delta ? "" : " (" + std::string(to_string(op.reason)) + ")", msg);
+        res.failed.push_back({op.op, op.reason, op.key, o.error, msg});
+    }
+
+    if (sawE2big) {
+        auto again = readBridgeState(sock_, bridge);
+        if (!again || !again->mcast.snooping) {
+            res.snoopingDisabled = true;
+            lg->critical("bridge {}: the kernel hit mcast_hash_max ({}) and TURNED MULTICAST SNOOPING OFF for the "
+                         "whole bridge: all multicast is flooded until mcast_snooping is set back to 1",
+                         bname, again ? again->mcast.hashMax : hashMax);
+        }
+        book.counted = false;
+    }
+
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    const auto level = res.failed.empty() ? spdlog::level::debug : spdlog::level::info;
+    lg->log(level, "bridge {}: applied MDB delta (+{} ~{} -{}) in {} kernel ops, {} us: {} ok, {} failed, {} degraded, "
+            "{} fix-ups", bname, delta.add.size(), delta.change.size(), delta.remove.size(), res.attempted, us,
+            res.succeeded, res.failed.size(), res.degraded, res.fixups);
+    return res;
+}
+
+Result<size_t, Error> MdbWriter::removeAll(IfIndex bridge, const std::set<MdbKey>* record) {
+    auto dump = readMdb(sock_, bridge);
+    if (!dump) return fail(dump.error());
+    MdbDelta d;
+    for (const MdbEntry& e : dump->entries)
+        if (classifyEntry(e, opts_.rtprot, record) == EntryOrigin::Ours) d.remove.push_back(e.key);
+    const size_t ours = d.remove.size();
+    auto lg = log::mdb();
+    if (ours == 0) {
+        forget(bridge);
+        return ours;
+    }
+    if (features_.bulkDelete && features_.rtprot && !record) {
+        NlMsgPtr m = buildMdbFlush(bridge, opts_.rtprot);
+        if (!m) return fail(Error::fromErrno(ENOMEM, "RTM_DELMDB bulk"));
+        auto st = sock_.request(m.get(), "flush MDB entries with proto " + std::to_string(opts_.rtprot) +
+                                             " on bridge " + std::to_string(bridge.value));
+        if (!st) return fail(st.error());
+        lg->info("bridge {}: flushed our {} MDB entries (proto {})", bridge.value, ours, opts_.rtprot);
+        forget(bridge);
+        return ours;
+    }
+    ApplyResult r = apply(bridge, d);
+    forget(bridge);
+    if (!r.failed.empty())
+        return fail(Error::fromErrno(r.failed.front().error, "remove our MDB entries on bridge " +
+                                                                  std::to_string(bridge.value) + ": " +
+                                                                  std::to_string(r.failed.size()) + " failed"));
+    lg->info("bridge {}: removed our {} MDB entries", bridge.value, ours);
+    return ours;
+}
+
+}  // namespace mcs::bridge

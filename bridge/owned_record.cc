@@ -1,0 +1,126 @@
+#include "bridge/owned_record.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace mcs::bridge {
+
+namespace {
+constexpr std::string_view kHeader = "# mcsnoopd owned MDB entries v1";
+
+std::optional<MdbKey> parseLine(const std::string& line) {
+    std::istringstream in(line);
+    unsigned vid = 0;
+    std::string group, source;
+    int port = 0;
+    if (!(in >> vid >> group >> source >> port)) return std::nullopt;
+    std::string extra;
+    if (in >> extra) return std::nullopt;
+    auto g = IpAddr::parse(group);
+    if (!g || !g->isMulticast() || vid > VlanId::kMax || port <= 0) return std::nullopt;
+    MdbKey k;
+    k.vid = VlanId{static_cast<uint16_t>(vid)};
+    k.group = *g;
+    k.port = IfIndex{port};
+    if (source == "*") {
+        k.source = IpAddr::unspecified(g->family());
+    } else {
+        auto s = IpAddr::parse(source);
+        if (!s || s->family() != g->family() || s->isUnspecified() || s->isMulticast()) return std::nullopt;
+        k.source = *s;
+    }
+    return k;
+}
+
+Status writeAll(int fd, const std::string& data, const std::string& ctx) {
+    size_t off = 0;
+    while (off < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail(Error::fromErrno(errno, ctx));
+        }
+        off += static_cast<size_t>(n);
+    }
+    return okStatus();
+}
+}  // namespace
+
+std::filesystem::path OwnedRecord::pathFor(const std::filesystem::path& runtimeDir, std::string_view bridgeName) {
+    return runtimeDir / ("owned-" + std::string(bridgeName) + ".mdb");
+}
+
+Result<OwnedRecord::Loaded, Error> OwnedRecord::load() const {
+    Loaded out;
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec)) {
+        if (!ec) return out;
+        return fail(Error::fromErrno(ec.value(), "stat " + path_.string()));
+    }
+    std::ifstream in(path_);
+    if (!in) return fail(Error::fromErrno(EACCES, "open " + path_.string()));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        auto k = parseLine(line);
+        if (!k) {
+            ++out.badLines;
+            continue;
+        }
+        if (out.keys.size() >= kMaxEntries) {
+            ++out.dropped;
+            continue;
+        }
+        out.keys.insert(*k);
+    }
+    if (in.bad()) return fail(Error::fromErrno(EIO, "read " + path_.string()));
+    return out;
+}
+
+Status OwnedRecord::save(const std::set<MdbKey>& keys) const {
+    std::error_code ec;
+    std::filesystem::create_directories(path_.parent_path(), ec);
+    if (ec) return fail(Error::fromErrno(ec.value(), "create " + path_.parent_path().string()));
+
+    std::string data(kHeader);
+    data += '\n';
+    for (const MdbKey& k : keys) {
+        data += std::to_string(k.vid.value);
+        data += ' ';
+        data += k.group.str();
+        data += ' ';
+        data += k.isStarG() ? std::string("*") : k.source.str();
+        data += ' ';
+        data += std::to_string(k.port.value);
+        data += '\n';
+    }
+    const std::string tmp = path_.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(Error::fromErrno(errno, "create " + tmp));
+    auto st = writeAll(fd, data, "write " + tmp);
+    if (st && ::fsync(fd) != 0) st = fail(Error::fromErrno(errno, "fsync " + tmp));
+    if (::close(fd) != 0 && st) st = fail(Error::fromErrno(errno, "close " + tmp));
+    if (!st) {
+        ::unlink(tmp.c_str());
+        return st;
+    }
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return fail(Error::fromErrno(err, "rename " + tmp + " -> " + path_.string()));
+    }
+    return okStatus();
+}
+
+Status OwnedRecord::remove() const {
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) return fail(Error::fromErrno(errno, "unlink " + path_.string()));
+    return okStatus();
+}
+
+}  // namespace mcs::bridge

@@ -1,0 +1,115 @@
+"""Tiny multicast receiver/sender run inside a host namespace.
+
+recv: joins GROUP (any-source, or source-specific with --source) on IFNAME with
+      the host's own IGMP/MLD stack and writes the number of datagrams received
+      to OUT after every datagram (OUT is created at once, holding 0). SIGTERM
+      closes the socket, which makes the kernel send a leave.
+send: sends COUNT datagrams to GROUP out of IFNAME with TTL/hop limit 8.
+"""
+
+import argparse
+import ipaddress
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+
+def ifindex(name: str) -> int:
+    return socket.if_nametoindex(name)
+
+
+def primary_v4(ifname: str) -> str:
+    import fcntl
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    req = struct.pack("256s", ifname.encode()[:15])
+    addr = fcntl.ioctl(s.fileno(), 0x8915, req)[20:24]  # SIOCGIFADDR
+    return socket.inet_ntoa(addr)
+
+
+def recv(a) -> None:
+    grp = ipaddress.ip_address(a.group)
+    if grp.version == 4:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((a.group, a.port))
+        local = socket.inet_aton(primary_v4(a.ifname))
+        if a.source:
+            # struct ip_mreq_source: imr_multiaddr, imr_interface, imr_sourceaddr
+            mreq = socket.inet_aton(a.group) + local + socket.inet_aton(a.source)
+            s.setsockopt(socket.IPPROTO_IP, 39, mreq)  # IP_ADD_SOURCE_MEMBERSHIP
+        else:
+            mreq = socket.inet_aton(a.group) + local
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+    else:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((a.group, a.port, 0, ifindex(a.ifname)))
+        if a.source:
+            # struct group_source_req: u32 ifindex, pad, sockaddr_storage group, sockaddr_storage source
+            def ss(addr):
+                sa = struct.pack("=H", socket.AF_INET6) + struct.pack("!HI", 0, 0) + \
+                    socket.inet_pton(socket.AF_INET6, addr) + struct.pack("=I", 0)
+                return sa + b"\0" * (128 - len(sa))
+            req = struct.pack("=I", ifindex(a.ifname)) + b"\0" * 4 + ss(a.group) + ss(a.source)
+            s.setsockopt(socket.IPPROTO_IPV6, 46, req)  # MCAST_JOIN_SOURCE_GROUP
+        else:
+            mreq = socket.inet_pton(socket.AF_INET6, a.group) + struct.pack("=I", ifindex(a.ifname))
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+
+    count = 0
+    tmp = a.out + ".tmp"
+
+    def publish():
+        with open(tmp, "w") as f:
+            f.write(f"{count}\n")
+        os.replace(tmp, a.out)
+
+    def stop(*_):
+        s.close()  # the stack sends the leave
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    publish()
+    while True:
+        s.recv(65535)
+        count += 1
+        publish()
+
+
+def send(a) -> None:
+    grp = ipaddress.ip_address(a.group)
+    if grp.version == 4:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 8)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(primary_v4(a.ifname)))
+        dst = (a.group, a.port)
+    else:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 8)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex(a.ifname))
+        dst = (a.group, a.port, 0, ifindex(a.ifname))
+    for _ in range(a.count):
+        s.sendto(a.payload.encode(), dst)
+        time.sleep(a.interval)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("mode", choices=["recv", "send"])
+    p.add_argument("--group", required=True)
+    p.add_argument("--source")
+    p.add_argument("--ifname", default="eth0")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--out")
+    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--interval", type=float, default=0.01)
+    p.add_argument("--payload", default="mcsnoopd-test")
+    a = p.parse_args()
+    recv(a) if a.mode == "recv" else send(a)
+
+
+if __name__ == "__main__":
+    main()
