@@ -55,7 +55,7 @@ Result<bool, Error> probeBulk(NlSocket& sock, IfIndex bridge) {
     auto ack = sock.transact(m.get());
     if (!ack) return fail(ack.error());
     const bool ok = ack->error == EINVAL && ack->missingAttr && *ack->missingAttr == MDBA_SET_ENTRY;
-    log::netlink()->debug("bridge {}: probe NLM_F_BULK: {} ('{}'): {}", bridge.value, ack->error, ack->extack,
+    log::netlink()->debug("bridge {}: probe NLM_F_BULK: {} ('{}'): {}", log::ifname(bridge), ack->error, ack->extack,
                           ok ? "supported" : "unsupported");
     return ok;
 }
@@ -76,18 +76,18 @@ Result<bool, Error> probeMdbEntryAttr(NlSocket& sock, IfIndex bridge, uint16_t t
         k.group = IpAddr::v4(kProbeGroup);
         k.port = bridge;
         if (NlMsgPtr del = buildMdbDel(bridge, k)) (void)sock.transact(del.get());
-        lg->debug("bridge {}: probe attribute {} accepted on a host entry: ignored, unsupported", bridge.value, type);
+        lg->debug("bridge {}: probe attribute {} accepted on a host entry: ignored, unsupported", log::ifname(bridge), type);
         return false;
     }
     const bool pointsIntoAttrs = ack->badAttrOffset && *ack->badAttrOffset >= nestOffset;
     if (ack->error == EINVAL && (pointsIntoAttrs || ack->extack == "Unknown attribute type")) {
         lg->debug("bridge {}: probe attribute {}: rejected while parsing ('{}', offset {}, attribute set at {}): "
-                  "unsupported", bridge.value, type, ack->extack, ack->badAttrOffset.value_or(0), nestOffset);
+                  "unsupported", log::ifname(bridge), type, ack->extack, ack->badAttrOffset.value_or(0), nestOffset);
         return false;
     }
     if (ack->error == EINVAL) {
         lg->debug("bridge {}: probe attribute {}: parsed, refused for host entries ('{}'): supported",
-                  bridge.value, type, ack->extack);
+                  log::ifname(bridge), type, ack->extack);
         return true;
     }
     return fail(Error::fromErrno(ack->error, "probe MDB attribute " + std::to_string(type), ack->extack));
@@ -121,7 +121,7 @@ Result<KernelFeatures, Error> probeKernelFeatures(NlSocket& sock, IfIndex bridge
     r = probeBulk(sock, bridge);
     if (!r) return fail(r.error());
     f.bulkDelete = *r;
-    log::netlink()->info("bridge {} ('{}'): kernel MDB features: {}", bridge.value, st->name, f.str());
+    log::netlink()->info("bridge {}: kernel MDB features: {}", log::ifname(bridge), f.str());
     return f;
 }
 

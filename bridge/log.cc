@@ -1,5 +1,7 @@
 #include "bridge/log.h"
 
+#include <net/if.h>
+
 namespace mcs::bridge::log {
 
 namespace {
@@ -22,5 +24,11 @@ std::shared_ptr<spdlog::logger> getOrCreate(const char* name) {
 // loggers with new sinks or levels is honoured immediately.
 std::shared_ptr<spdlog::logger> netlink() { return getOrCreate("netlink"); }
 std::shared_ptr<spdlog::logger> mdb() { return getOrCreate("mdb"); }
+
+std::string ifname(IfIndex i) {
+    char buf[IF_NAMESIZE] = {};
+    const char* n = if_indextoname(static_cast<unsigned>(i.value), buf);
+    return std::string(n ? n : "?") + "(" + std::to_string(i.value) + ")";
+}
 
 }  // namespace mcs::bridge::log

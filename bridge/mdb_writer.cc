@@ -63,6 +63,8 @@ std::string errText(int err, const std::string& extack) {
     return s;
 }
 
+constexpr size_t kMaxFailureLines = 8;
+
 struct Outcome {
     int error = 0;
     std::string extack;
@@ -323,10 +325,16 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
             if (it != book.sg.end()) it->second.erase({op.key.source, op.key.port});
         }
         const std::string msg = errText(o.error, o.extack);
-        lg->warn("{}: {}{} failed: {}", where(bname, ports, op.key), to_string(op.op),
-                 op.reason == OpReason::Delta ? "" : " (" + std::string(to_string(op.reason)) + ")", msg);
+        // One line per failure up to a limit, then a count: a refused batch of
+        // thousands must not flood the log.
+        if (res.failed.size() < kMaxFailureLines)
+            lg->warn("{}: {}{} failed: {}", where(bname, ports, op.key), to_string(op.op),
+                     op.reason == OpReason::Delta ? "" : " (" + std::string(to_string(op.reason)) + ")", msg);
         res.failed.push_back({op.op, op.reason, op.key, o.error, msg});
     }
+
+    if (res.failed.size() > kMaxFailureLines)
+        lg->warn("bridge {}: ... and {} more MDB operations failed", bname, res.failed.size() - kMaxFailureLines);
 
     if (sawE2big) {
         auto again = readBridgeState(sock_, bridge);

@@ -50,7 +50,7 @@ std::string describe(const BridgeOptionsChange& c) {
 
 Status setPortOptions(NlSocket& sock, IfIndex port, const PortOptionsChange& c) {
     if (c.empty()) return okStatus();
-    const std::string ctx = "RTM_SETLINK port " + std::to_string(port.value) + describe(c);
+    const std::string ctx = "RTM_SETLINK port " + log::ifname(port) + describe(c);
     NlMsgPtr m = newLinkMsg(RTM_SETLINK, AF_BRIDGE, port);
     if (!m) return fail(Error::fromErrno(ENOMEM, ctx));
     nlattr* pi = nla_nest_start(m.get(), IFLA_PROTINFO | NLA_F_NESTED);
@@ -61,7 +61,7 @@ Status setPortOptions(NlSocket& sock, IfIndex port, const PortOptionsChange& c) 
     nla_nest_end(m.get(), pi);
     auto st = sock.request(m.get(), ctx);
     if (st)
-        log::netlink()->info("port {}:{}", port.value, describe(c));
+        log::netlink()->info("port {}:{}", log::ifname(port), describe(c));
     else
         log::netlink()->warn("{}", st.error().str());
     return st;
@@ -71,13 +71,13 @@ Result<BridgePortAttrs, Error> readPortOptions(NlSocket& sock, IfIndex port) {
     auto l = readLink(sock, port);
     if (!l) return fail(l.error());
     if (!l->portAttrs)
-        return fail(Error::fromErrno(ENOTCONN, "port " + std::to_string(port.value) + " is not a bridge port"));
+        return fail(Error::fromErrno(ENOTCONN, "port " + log::ifname(port) + " is not a bridge port"));
     return *l->portAttrs;
 }
 
 Status setBridgeOptions(NlSocket& sock, IfIndex bridge, const BridgeOptionsChange& c) {
     if (c.empty()) return okStatus();
-    const std::string ctx = "RTM_NEWLINK bridge " + std::to_string(bridge.value) + describe(c);
+    const std::string ctx = "RTM_NEWLINK bridge " + log::ifname(bridge) + describe(c);
     NlMsgPtr m = newLinkMsg(RTM_NEWLINK, AF_UNSPEC, bridge);
     if (!m) return fail(Error::fromErrno(ENOMEM, ctx));
     nlattr* li = nla_nest_start(m.get(), IFLA_LINKINFO | NLA_F_NESTED);
@@ -95,7 +95,7 @@ Status setBridgeOptions(NlSocket& sock, IfIndex bridge, const BridgeOptionsChang
     nla_nest_end(m.get(), li);
     auto st = sock.request(m.get(), ctx);
     if (st)
-        log::netlink()->info("bridge {}:{}", bridge.value, describe(c));
+        log::netlink()->info("bridge {}:{}", log::ifname(bridge), describe(c));
     else
         log::netlink()->warn("{}", st.error().str());
     return st;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -22,9 +23,10 @@ namespace mcs::conf {
 
 #if defined(MCS_TOML_COMPILED_IN) && MCS_TOML_COMPILED_IN
 void tomlAssertFailed(const char* expr, const char* file, int line) {
-    if (std::string_view(expr) == "is_bare_key_character(*cp) || is_string_delimiter(*cp)") return;
-    std::fprintf(stderr, "%s:%d: toml++ assertion failed: %s\n", file, line, expr);
-    std::abort();
+    static std::set<std::string> seen;
+    if (seen.insert(cat(file, ":", line)).second)
+        std::fprintf(stderr, "%s:%d: toml++ debug assertion '%s' failed; going on as a release build does\n",
+                     file, line, expr);
 }
 #endif
 
@@ -86,6 +88,88 @@ bool alwaysFlooded(const IpAddr& g) {
 bool unicastSource(const IpAddr& a) {
     if (a.isMulticast() || a.isUnspecified()) return false;
     return !(a.isV4() && a.v4HostOrder() == 0xffffffffu);
+}
+
+// toml++ 3.3 reaches __builtin_unreachable() when it classifies some non-ASCII code
+// points as whitespace or not (e.g. U+024D where a key or value may start; upstream
+// marzer/tomlplusplus #295 and #190, fixed after 3.3 by PR #305). Its comment parser
+// does not classify, and every key and value of this file is ASCII anyway, so non-ASCII
+// bytes are refused before toml++ sees them except inside comments. String state is
+// tracked only so that a '#' inside a string does not start a comment.
+std::vector<Diagnostic> nonAsciiOutsideComments(std::string_view text, const std::string& file) {
+    enum class State { Normal, Comment, Basic, Literal, MultiBasic, MultiLiteral };
+    State st = State::Normal;
+    std::vector<Diagnostic> out;
+    uint32_t line = 1;
+    size_t lineStart = 0;
+    uint32_t reportedLine = 0;
+    auto at = [&](size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+    // A closing """ or ''' may be followed by up to two more quotes that belong to the
+    // string (TOML 1.0); returns the index of the delimiter's last byte.
+    auto closeMulti = [&](size_t i, char quote) {
+        size_t n = 3;
+        while (n < 5 && i + n < text.size() && text[i + n] == quote) ++n;
+        return i + n - 1;
+    };
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = i + 1;
+            if (st == State::Comment || st == State::Basic || st == State::Literal) st = State::Normal;
+            continue;
+        }
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            if (st != State::Comment && reportedLine != line) {
+                reportedLine = line;
+                const auto column = static_cast<uint32_t>(i - lineStart + 1);
+                out.push_back(Diagnostic{SourceLoc{file, line, column},
+                                         "non-ASCII character outside a comment (keys and values are ASCII)", {}});
+            }
+            continue;
+        }
+        switch (st) {
+            case State::Normal:
+                if (c == '#') {
+                    st = State::Comment;
+                } else if (at(i, "\"\"\"")) {
+                    st = State::MultiBasic;
+                    i += 2;
+                } else if (at(i, "'''")) {
+                    st = State::MultiLiteral;
+                    i += 2;
+                } else if (c == '"') {
+                    st = State::Basic;
+                } else if (c == '\'') {
+                    st = State::Literal;
+                }
+                break;
+            case State::Comment:
+                break;
+            case State::Basic:
+            case State::MultiBasic:
+                if (c == '\\') {
+                    // An escaped quote or backslash never ends the string.
+                    if (i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) ++i;
+                } else if (st == State::Basic && c == '"') {
+                    st = State::Normal;
+                } else if (st == State::MultiBasic && at(i, "\"\"\"")) {
+                    i = closeMulti(i, '"');
+                    st = State::Normal;
+                }
+                break;
+            case State::Literal:
+                if (c == '\'') st = State::Normal;
+                break;
+            case State::MultiLiteral:
+                if (at(i, "'''")) {
+                    i = closeMulti(i, '\'');
+                    st = State::Normal;
+                }
+                break;
+        }
+    }
+    return out;
 }
 
 class Parser {
@@ -962,6 +1046,7 @@ Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text, std::
         return unexpected(std::vector<Diagnostic>{
             Diagnostic{SourceLoc{file, 0, 0}, cat("file is too large (", text.size(), " bytes)"),
                        cat("0, ", kMaxConfigBytes)}});
+    if (auto bad = nonAsciiOutsideComments(text, file); !bad.empty()) return unexpected(std::move(bad));
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(file));

@@ -89,8 +89,10 @@ MsgResult decodeIgmp(const IpInfo& ip, Bytes msg, const DecodeOptions& opt) {
             [[fallthrough]];
         case kMrdSolicitation:
         case kMrdTermination: {
+            auto m = decodeMrd(ip, static_cast<MrdType>(type - kMrdAdvertisement), msg);
+            if (!m) return m;
             if (auto s = strictCheck(ip, opt, false, false)) return drop(*s);
-            return decodeMrd(ip, static_cast<MrdType>(type - kMrdAdvertisement), msg);
+            return m;
         }
         case kQuery:
         case kV1Report:

@@ -373,6 +373,29 @@ TEST(ConfDiagnostics, UserTextIsQuotedAndEscaped) {
                      "whitespace)"}));
 }
 
+// toml++ 3.3 has undefined behaviour on some non-ASCII code points outside comments
+// (upstream #295); they are refused before toml++ sees them.
+TEST(ConfDiagnostics, NonAsciiOnlyInComments) {
+    EXPECT_EQ(errors("\xc9\x8d"), (Lines{"t.conf:1:1: non-ASCII character outside a comment (keys and values are ASCII)"}));
+    EXPECT_EQ(errors("[[bridge]]\nname = \"br\xc3\xbc\"\nimmediate-leave = \"#\xc3\xa9\"\n"),
+              (Lines{
+                  "t.conf:2:11: non-ASCII character outside a comment (keys and values are ASCII)",
+                  "t.conf:3:21: non-ASCII character outside a comment (keys and values are ASCII)",
+              }));
+    EXPECT_EQ(errors("# Gr\xc3\xb6\xc3\x9f\xc3\xa9 \xc9\x8d\n[[bridge]] # caf\xc3\xa9\nname = 'br0' # \xc9\x8d\n"), Lines{});
+    // Multi-line strings end where TOML says, extra quotes included.
+    EXPECT_EQ(errors("a = \"\"\"x\"\"\"\"\" # \xc3\xa9\nb = '''y'''' # \xc3\xa9\n"),
+              (Lines{"t.conf:1:1: unknown key 'a' in the top level", "t.conf:2:1: unknown key 'b' in the top level"}));
+}
+
+// Inputs that trip toml++ 3.3 debug assertions still give an ordinary error.
+TEST(ConfDiagnostics, MalformedTomlThatTripsTomlppAssertions) {
+    EXPECT_EQ(errors("[#x]\n"),
+              (Lines{"t.conf:1:2: Error while parsing key: expected bare key starting character or string delimiter, "
+                     "saw '#'"}));
+    EXPECT_EQ(errors("n=[}"), (Lines{"t.conf:1:4: Error while parsing value: could not determine value type"}));
+}
+
 TEST(ConfDiagnostics, CollectsEveryErrorSortedByPosition) {
     auto r = loadConfigFile(MCS_SOURCE_DIR "/tests/conf/data/many-errors.toml");
     ASSERT_FALSE(r);

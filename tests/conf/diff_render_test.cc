@@ -1,6 +1,10 @@
 // Reload diffs and canonical rendering.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "conf/config.h"
 
 namespace mcs::conf {
@@ -208,6 +212,31 @@ TEST(ConfRender, EffectiveShowsResolvedPolicyAsComments) {
               std::string::npos)
         << text;
     EXPECT_NE(text.find("# Effective policy of port 'lan1' (vlan 0):\n#   immediate-leave = true\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mcs::conf
+
+namespace mcs::conf {
+namespace {
+
+// The fuzz seeds (crash reproducers included) replayed with the fuzz target's
+// invariants, in every ordinary test run.
+TEST(ConfCorpus, SeedsParseOrFailCleanlyAndRoundTrip) {
+    size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(MCS_SOURCE_DIR "/tests/conf/corpus")) {
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        SCOPED_TRACE(entry.path().filename().string());
+        ++files;
+        auto r = parseConfig(text, "seed.conf");
+        if (!r) {
+            EXPECT_FALSE(r.error().empty());
+            continue;
+        }
+        expectRoundTrip(*r);
+    }
+    EXPECT_GE(files, 10u);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ TEST_F(Compat, V1HostPresentIgnoresV2LeaveAndToIn) {
     EXPECT_EQ(sn.counters().get(Cause::V1LeaveIgnored), 2u);
     EXPECT_TRUE(groupQueries(sn.takeOutbound()).empty());
     EXPECT_EQ(state(sn, v4.group(), P1).groupTimer, t(0) + kGmi);
-    advance(sn, t(100));
+    runUntil(sn, t(100));
     EXPECT_TRUE(hasState(sn, v4.group(), P1));
 }
 
@@ -66,9 +66,9 @@ TEST_F(Compat, HostPresentTimerExpiryReturnsToV3) {
     // v3 host keeps the group alive with current-state records.
     for (int i = 1; i <= 2; ++i)
         sn.onMessage(P1, v3report(v4, v4.host(2), {rec(RecordType::IsExclude, v4.group(), v4.srcs({5}))}), t(125 * i));
-    advance(sn, t(259));
+    runUntil(sn, t(259));
     EXPECT_EQ(state(sn, v4.group(), P1).compat, CompatMode::IgmpV2);
-    advance(sn, t(261));
+    runUntil(sn, t(261));
     const auto s = state(sn, v4.group(), P1);
     EXPECT_EQ(s.compat, CompatMode::IgmpV3);
     EXPECT_FALSE(s.olderV2HostUntil.has_value());
@@ -82,14 +82,14 @@ TEST_F(Compat, V1TimerExpiryLetsV2LeaveWorkAgain) {
     sn.setOwnQuerierActive(Family::V4, true, t(0));
     sn.onMessage(P1, oldReport(ProtoVersion::IgmpV1, v4.host(1), v4.group()), t(0));
     sn.onMessage(P1, oldReport(ProtoVersion::IgmpV2, v4.host(2), v4.group()), t(200));
-    advance(sn, t(261));                               // v1 host timer gone, v2 still runs
+    runUntil(sn, t(261));                               // v1 host timer gone, v2 still runs
     EXPECT_EQ(state(sn, v4.group(), P1).compat, CompatMode::IgmpV2);
     sn.onMessage(P1, leave(ProtoVersion::IgmpV2, v4.host(2), v4.group()), t(300));
     const auto q = groupQueries(sn.takeOutbound());
     ASSERT_EQ(q.size(), 1u);
     EXPECT_EQ(q[0].mode, CompatMode::IgmpV2);          // the querier sends a v2 GSQ
     EXPECT_TRUE(q[0].sources.empty());
-    advance(sn, t(302));
+    runUntil(sn, t(302));
     EXPECT_FALSE(hasState(sn, v4.group(), P1));
 }
 
@@ -100,9 +100,9 @@ TEST_F(Compat, V2LeaveAsQuerierQueriesAndExpiresAfterLmqt) {
     sn.onMessage(P1, leave(ProtoVersion::IgmpV2, v4.host(1), v4.group()), t(50));
     EXPECT_EQ(state(sn, v4.group(), P1).groupTimer, t(52));   // RFC 2236: start timer* = LMQT
     EXPECT_EQ(groupQueries(sn.takeOutbound()).size(), 1u);
-    advance(sn, t(51));
+    runUntil(sn, t(51));
     EXPECT_EQ(groupQueries(sn.takeOutbound()).size(), 1u);    // LMQC = 2 transmissions
-    advance(sn, t(52));
+    runUntil(sn, t(52));
     EXPECT_FALSE(hasState(sn, v4.group(), P1));
     const auto ev = sn.takeEvents();
     ASSERT_EQ(ev.size(), 1u);
@@ -116,7 +116,7 @@ TEST_F(Compat, V2LeaveAsNonQuerierWaitsForTheQueriersGsq) {
     // RFC 2236 §7 non-querier: GSQ -> start timer* = Max Resp Time x LMQC.
     sn.onMessage(R, query(ProtoVersion::IgmpV2, v4.router(), v4.group(), {}, 1000, false, 0), t(50.1));
     EXPECT_EQ(state(sn, v4.group(), P1).groupTimer, t(52.1));
-    advance(sn, t(52.1));
+    runUntil(sn, t(52.1));
     EXPECT_FALSE(hasState(sn, v4.group(), P1));
 }
 
@@ -134,14 +134,14 @@ TEST_F(Compat, MldV1ReportSetsMldV1ModeAndDoneLeaves) {
     ASSERT_EQ(q.size(), 1u);
     EXPECT_EQ(q[0].family, Family::V6);
     EXPECT_EQ(q[0].mode, CompatMode::MldV1);
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     EXPECT_FALSE(hasState(sn, v6.group(), P1));
 }
 
 TEST_F(Compat, MldV1ListenerTimerExpiryReturnsToMldV2) {
     sn.onMessage(P1, oldReport(ProtoVersion::MldV1, v6.host(1), v6.group()), t(0));
     sn.onMessage(P1, v3report(v6, v6.host(2), {rec(RecordType::IsExclude, v6.group())}), t(200));
-    advance(sn, t(261));
+    runUntil(sn, t(261));
     EXPECT_EQ(state(sn, v6.group(), P1).compat, CompatMode::MldV2);
 }
 

@@ -144,7 +144,7 @@ inline std::vector<GroupQueryRequest> groupQueries(const std::vector<Outbound>& 
 }
 
 // Runs every deadline up to `until` in order, like the daemon's timer loop.
-inline void advance(Snooper& sn, TimePoint until) {
+inline void runUntil(Snooper& sn, TimePoint until) {
     while (auto d = sn.nextDeadline()) {
         if (*d > until) break;
         sn.onTimer(*d);

@@ -66,7 +66,7 @@ TEST_F(LimitsTest, IncludeOverflowSpillsToExcludeWithGroupTimer) {
     EXPECT_EQ(sn->counters().get(Cause::SourceLimit), 1u);
     EXPECT_EQ(dump(sn->desiredMdb(KernelCaps{})), "vid 1 239.1.1.1 * port 1 exclude\n");
     // After the group timer the stored running sources remain (RFC 9776 §6.5).
-    advance(sn, t(265));
+    runUntil(*sn, t(265));
     EXPECT_FALSE(hasState(*sn, v4.group(), P1));        // all timers ran out together
 }
 

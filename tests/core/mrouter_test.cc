@@ -33,7 +33,7 @@ TEST_F(Mrouter, GeneralQueryMarksRouterPortUntilOtherQuerierPresentInterval) {
     EXPECT_EQ(c.origin, MrouterOrigin::Query);
     EXPECT_EQ(sn.mrouterPorts(Family::V4)[0].evidence[0].expiry, t(255));   // RV*QI + QRI/2
     EXPECT_TRUE(sn.desiredPorts()[1].mcastRouter);
-    advance(sn, t(255));
+    runUntil(sn, t(255));
     EXPECT_TRUE(routers(Family::V4).empty());
     EXPECT_FALSE(std::get<MrouterPortChanged>(sn.takeEvents().at(0)).on);
 }
@@ -58,14 +58,14 @@ TEST_F(Mrouter, PimHelloHoldtimeGoodbyeAndForever) {
     EXPECT_EQ(routers(Family::V4), std::vector<IfIndex>{R});
     EXPECT_EQ(routers(Family::V6), std::vector<IfIndex>{P1});   // PIMv6 hellos count too
     EXPECT_EQ(sn.mrouterPorts(Family::V4)[0].evidence[0].origin, MrouterOrigin::Pim);
-    advance(sn, t(104));
+    runUntil(sn, t(104));
     EXPECT_EQ(routers(Family::V4), std::vector<IfIndex>{R});
     sn.onMessage(R, pimHello(v4.router(), 105), t(100));          // refresh
-    advance(sn, t(200));
+    runUntil(sn, t(200));
     EXPECT_EQ(routers(Family::V4), std::vector<IfIndex>{R});
     sn.onMessage(R, pimHello(v4.router(), 0), t(201));            // goodbye
     EXPECT_TRUE(routers(Family::V4).empty());
-    advance(sn, t(100000));
+    runUntil(sn, t(100000));
     EXPECT_EQ(routers(Family::V6), std::vector<IfIndex>{P1});     // 0xffff never expires
 }
 
@@ -75,19 +75,19 @@ TEST_F(Mrouter, MrdAdvertisementAgesAtThreeIntervalsAndTerminationRemoves) {
     sn.onMessage(P1, frame(v6.router(), wire::MrdAdvertisement{10, 125, 2}), t(0));
     sn.onMessage(P1, frame(v6.router(), wire::MrdTermination{}), t(5));
     EXPECT_TRUE(routers(Family::V6).empty());
-    advance(sn, t(60));
+    runUntil(sn, t(60));
     EXPECT_TRUE(routers(Family::V4).empty());
 }
 
 TEST_F(Mrouter, SeveralEvidenceKindsKeepThePortUntilTheLastGoes) {
     sn.onMessage(R, query(ProtoVersion::IgmpV3, v4.router(), {}), t(0));
     sn.onMessage(R, pimHello(v4.router(), 1000), t(0));
-    advance(sn, t(300));
+    runUntil(sn, t(300));
     EXPECT_EQ(routers(Family::V4), std::vector<IfIndex>{R});
     ASSERT_EQ(sn.mrouterPorts(Family::V4)[0].evidence.size(), 1u);
     EXPECT_EQ(sn.mrouterPorts(Family::V4)[0].evidence[0].origin, MrouterOrigin::Pim);
     sn.takeEvents();
-    advance(sn, t(1000));
+    runUntil(sn, t(1000));
     const auto ev = sn.takeEvents();
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_EQ(std::get<MrouterPortChanged>(ev[0]).origin, MrouterOrigin::Pim);
@@ -129,7 +129,7 @@ TEST_F(Mrouter, LowestQuerierAddressWinsAndItsValuesAreAdopted) {
     EXPECT_EQ(q->version, ProtoVersion::IgmpV2);
     EXPECT_EQ(sn.timers(Family::V4).membershipInterval, seconds(260));   // v2: no QRV/QQIC
     // The querier disappears: configured values again.
-    advance(sn, t(2) + seconds(255));
+    runUntil(sn, t(2) + seconds(255));
     EXPECT_FALSE(sn.querier(Family::V4).has_value());
     EXPECT_FALSE(sn.timers(Family::V4).adoptedFromQuerier);
 }

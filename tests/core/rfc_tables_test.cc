@@ -120,11 +120,11 @@ TEST_P(RouterTable, IncludeA_BlockB_SendsQofAxB) {
     EXPECT_FALSE(q[0].suppressRouterSide);
     EXPECT_EQ(q[0].maxResp, seconds(1));
     // LMQC = 2: one retransmission LMQI later; no answer -> 1 is deleted after LMQT.
-    advance(sn, t(11));
+    runUntil(sn, t(11));
     q = groupQueries(sn.takeOutbound());
     ASSERT_EQ(q.size(), 1u);
     EXPECT_EQ(q[0].sources, p.srcs({1}));
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     EXPECT_TRUE(groupQueries(sn.takeOutbound()).empty());
     EXPECT_EQ(running(st()), p.srcs({2, 3}));
 }
@@ -156,7 +156,7 @@ TEST_P(RouterTable, IncludeA_ToInB_BecomesIncludeAplusB_SendsQofAminusB) {
     const auto q = groupQueries(sn.takeOutbound());
     ASSERT_EQ(q.size(), 1u);
     EXPECT_EQ(q[0].sources, p.srcs({1, 3}));               // Q(G, A-B)
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     EXPECT_EQ(running(st()), p.srcs({2, 4}));              // 1,3 unanswered: gone
 }
 
@@ -187,7 +187,7 @@ TEST_P(RouterTable, ExcludeXY_BlockA_BecomesExcludeXplusAminusY_Y) {
     ASSERT_EQ(q.size(), 1u);
     EXPECT_EQ(q[0].sources, p.srcs({1, 30}));
     // Unanswered: the sources move to Y (blocked), not deleted (Table 7).
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     s = st();
     EXPECT_EQ(running(s), p.srcs({2}));
     EXPECT_EQ(blocked(s), p.srcs({1, 20, 21, 30}));
@@ -225,7 +225,7 @@ TEST_P(RouterTable, ExcludeXY_ToInA_SendsQofXminusA_AndQofG) {
     EXPECT_FALSE(q[0].suppressRouterSide);
     EXPECT_EQ(q[1].sources, p.srcs({2}));                  // Q(G, X-A)
     // Nobody answers: EXCLUDE -> INCLUDE with the running sources (RFC 9776 §6.5).
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     s = st();
     EXPECT_EQ(s.mode, FilterMode::Include);
     EXPECT_EQ(running(s), p.srcs({1, 20}));
@@ -237,7 +237,7 @@ TEST_P(RouterTable, ToInEmptyOnIncludeQueriesAllAndDeletesTheRecord) {
     include123();
     send(RecordType::ToInclude, {}, t(10));
     EXPECT_EQ(groupQueries(sn.takeOutbound()).size(), 1u);
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     EXPECT_FALSE(hasState(sn, G, P1));                     // last source gone: record deleted
 }
 
@@ -253,7 +253,7 @@ TEST_P(RouterTable, RetransmissionSetsSFlagForSourcesRefreshedMeanwhile) {
     send(RecordType::BlockOldSources, {1, 2}, t(10));
     ASSERT_EQ(groupQueries(sn.takeOutbound()).size(), 1u);
     send(RecordType::IsInclude, {1}, t(10.5));             // a host still wants 1
-    advance(sn, t(11));
+    runUntil(sn, t(11));
     const auto q = groupQueries(sn.takeOutbound());
     // §6.6.3.2: S=0 part for sources at <= LMQT, S=1 part for refreshed ones.
     ASSERT_EQ(q.size(), 2u);
@@ -261,7 +261,7 @@ TEST_P(RouterTable, RetransmissionSetsSFlagForSourcesRefreshedMeanwhile) {
     EXPECT_FALSE(q[0].suppressRouterSide);
     EXPECT_EQ(q[1].sources, p.srcs({1}));
     EXPECT_TRUE(q[1].suppressRouterSide);
-    advance(sn, t(13));
+    runUntil(sn, t(13));
     EXPECT_EQ(running(st()), p.srcs({1, 3}));
 }
 
@@ -270,7 +270,7 @@ TEST_P(RouterTable, GroupQueryRetransmissionHasSFlagAfterReport) {
     send(RecordType::ToInclude, {}, t(10));
     sn.takeOutbound();
     send(RecordType::IsExclude, {}, t(10.5));              // another member answers
-    advance(sn, t(11));
+    runUntil(sn, t(11));
     const auto q = groupQueries(sn.takeOutbound());
     ASSERT_FALSE(q.empty());
     EXPECT_TRUE(q[0].sources.empty());
@@ -296,7 +296,7 @@ TEST_P(RouterTable, NonQuerierLowersOnObservedGroupAndSourceQuery) {
     // With S = 1 nothing is lowered.
     sn.onMessage(R, query(v, p.router(), G, p.srcs({2}), 1000, true), t(10));
     EXPECT_EQ(timerOf(st(), p.src(2)), t(0) + kGmi);
-    advance(sn, t(13));
+    runUntil(sn, t(13));
     EXPECT_EQ(running(st()), p.srcs({2, 3}));
 }
 
@@ -305,7 +305,7 @@ TEST_P(RouterTable, NonQuerierLowersGroupTimerOnGroupSpecificQuery) {
     exclude12_2021();
     sn.onMessage(R, query(p.v3(), p.router(), G, {}, 1000, false, 2), t(10));
     EXPECT_EQ(st().groupTimer, t(12));
-    advance(sn, t(12));
+    runUntil(sn, t(12));
     const auto s = st();   // sources 1,2 still run: INCLUDE{1,2}
     EXPECT_EQ(s.mode, FilterMode::Include);
     EXPECT_EQ(running(s), p.srcs({1, 2}));

@@ -54,7 +54,7 @@ TEST_F(Tcn, SafetyTimeoutEndsTheFlood) {
     sn->onTopologyChange(t(10));
     EXPECT_EQ(sn->flood().until, t(10) + seconds(3 * 125));
     EXPECT_EQ(sn->nextDeadline(), t(255));             // the mrouter expires earlier
-    advance(sn, t(10) + seconds(375));
+    runUntil(*sn, t(10) + seconds(375));
     EXPECT_FALSE(sn->flood().active);
     EXPECT_EQ(std::get<FloodEnded>(sn->takeEvents().back()).reason, FloodEndReason::Timeout);
 }

@@ -171,6 +171,7 @@ void fuzzOne(std::span<const uint8_t> in) {
         checkRebuild(*normal);
     } else {
         check(!strict.ok() && strict.error() == normal.error());
+        check(to_string(normal.error()) != "unknown");
     }
 }
 

@@ -227,5 +227,15 @@ TEST(Igmp, StrictChecksAreOptIn) {
         }
 }
 
+// Found by fuzz_frame: strict mode only adds drops, so a frame failing a MUST check
+// reports the same reason in both modes.
+TEST(Igmp, MustChecksComeBeforeStrictChecks) {
+    const Bytes termToWrongDst = frame4("192.0.2.1", "224.0.0.2", hex("32 00 cd ff"), V4{255, true, 2});
+    EXPECT_EQ(dropOf(termToWrongDst), "bad-mrd-destination");
+    EXPECT_EQ(dropOf(termToWrongDst, kStrict), "bad-mrd-destination");
+    const Bytes badGroupNoRa = frame4("192.0.2.10", "224.0.0.1", withChecksum(hex("16 00 00 00 e0 00 00 01")), V4{9, false, 2});
+    EXPECT_EQ(dropOf(badGroupNoRa, kStrict), "bad-group-address");
+}
+
 }  // namespace
 }  // namespace mcs::wire::test

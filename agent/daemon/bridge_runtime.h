@@ -1,0 +1,84 @@
+// One snooped bridge in the running daemon: its BridgeAgent (the decisions) and the
+// kernel-facing objects that carry them out (packet sockets, the suppression table,
+// the MDB writer's view of what is applied, port flags, the owned-entry record).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "agent/daemon/bridge_agent.h"
+#include "agent/daemon/event_loop.h"
+#include "agent/daemon/options.h"
+#include "bridge/addresses.h"
+#include "bridge/kernel_features.h"
+#include "bridge/link_monitor.h"
+#include "bridge/mdb_writer.h"
+#include "bridge/nl_socket.h"
+#include "bridge/owned_record.h"
+#include "bridge/packet_socket.h"
+#include "bridge/suppression.h"
+
+namespace mcs::daemon {
+
+struct BridgeRuntime : FrameSink {
+    BridgeRuntime(const bridge::BridgeInfo& info, const Options& opts, bridge::NlSocket& cmd,
+                  bridge::MdbWriter& writer, const bridge::KernelFeatures& features,
+                  BridgeAgent::SettingsFn settings);
+    ~BridgeRuntime() override;
+
+    // Takes over the bridge: bridge options, suppression, sockets, startup reconcile.
+    bool start(EventLoop& loop, TimePoint now);
+    // bridgeGone: the kernel already removed it (nothing to undo there). flush: remove
+    // our MDB entries (else they stay and keep forwarding while we are away).
+    void stop(EventLoop& loop, bool bridgeGone, bool flush);
+
+    void openPortSocket(const bridge::PortInfo& port, EventLoop& loop);
+    void closePortSocket(IfIndex port, EventLoop& loop);
+    void onBridgeOptions(const bridge::BridgeInfo& info, TimePoint now);
+    void refreshAddresses(TimePoint now);
+
+    // Brings the kernel in line with the agent: MDB delta, port flags, record file.
+    void sync(TimePoint now);
+    std::optional<TimePoint> retryAt() const { return retryAt_; }
+    std::optional<TimePoint> graceUntil() const { return adopted_.empty() ? std::nullopt : graceUntil_; }
+
+    // FrameSink
+    void sendOnPort(IfIndex port, std::span<const uint8_t> frame) override;
+    void sendViaBridge(std::span<const uint8_t> frame) override;
+
+    std::string name;
+    IfIndex ifindex;
+    bridge::BridgeInfo info;
+    std::unique_ptr<BridgeAgent> agent;
+    MdbSnapshot applied;                                 // what we installed
+    std::map<IfIndex, core::PortForwarding> appliedPorts;  // flags we set
+    uint64_t txErrors = 0;
+    uint64_t mdbErrors = 0;
+
+private:
+    void readPort(IfIndex port);
+    void saveRecord();
+
+    const Options& opts_;
+    bridge::NlSocket& cmd_;
+    bridge::MdbWriter& writer_;
+    bridge::KernelFeatures features_;
+    core::KernelCaps caps_;
+    bridge::OwnedRecord record_;
+    std::optional<bridge::Suppression> suppression_;
+    std::optional<bridge::PacketSocket> bridgeSocket_;
+    std::map<IfIndex, bridge::PacketSocket> portSockets_;
+    bridge::InterfaceAddresses addresses_;
+    // Startup reconcile: entries of ours found in the kernel stay until the agent has
+    // had one query cycle to relearn them (a restart must not cut members off).
+    std::set<MdbKey> adopted_;
+    TimePoint graceUntil_{};
+    std::optional<TimePoint> retryAt_;
+    uint64_t syncedGeneration_ = ~0ull;
+    bool recordDirty_ = false;
+};
+
+}  // namespace mcs::daemon
