@@ -41,6 +41,7 @@ enum class Cause : uint8_t {
     WrongFamily,        // record group of the other family (or source family mismatch)
     ProxyQuery,         // query from 0.0.0.0 / :: (RFC 4541 §2.1.1): no mrouter, no election
     MrouterDisabled,    // router evidence on a port with MrouterMode::Disabled
+    ForeignQuery,       // specific query not from the elected querier: no timer lowering
     Count_
 };
 

@@ -50,6 +50,7 @@ constexpr EnumTable<Cause, kCauseCount> kCauseNames{{
     {Cause::WrongFamily, "wrong-family"},
     {Cause::ProxyQuery, "proxy-query"},
     {Cause::MrouterDisabled, "mrouter-disabled"},
+    {Cause::ForeignQuery, "foreign-query"},
 }};
 
 constexpr EnumTable<Stat, kStatCount> kStatNames{{

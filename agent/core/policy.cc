@@ -1,5 +1,7 @@
 #include "agent/core/policy.h"
 
+#include <algorithm>
+
 namespace mcs::core {
 
 using wire::RecordType;

@@ -382,8 +382,11 @@ void Snooper::onTimer(TimePoint now) {
     while (!s.deadlines.empty() && s.deadlines.begin()->first <= now) {
         const auto [group, pid] = s.deadlines.begin()->second;
         auto g = s.groups.find(group);
-        auto m = g->second.ports.find(pid);
-        s.runTimers(g, m, now);
+        if (g == s.groups.end() || !g->second.ports.count(pid)) {   // cannot happen; never spin
+            s.deadlines.erase(s.deadlines.begin());
+            continue;
+        }
+        s.runTimers(g, g->second.ports.find(pid), now);
     }
     for (Family f : kFamilies) {
         for (const auto& c : s.mrouters[fi(f)].expire(now)) s.mrouterChanged(f, c);
@@ -413,7 +416,11 @@ const MdbSnapshot& Snooper::desiredMdb(const KernelCaps& caps) const {
     const Impl& s = *impl_;
     if (!s.snapshotCaps || !(*s.snapshotCaps == caps)) {
         s.snapshot.clear();
-        for (const auto& [addr, g] : s.groups) s.appendGroup(s.snapshot, addr, g, caps);
+        std::vector<const std::pair<const IpAddr, Group>*> sorted;   // in key order: appends at the end
+        sorted.reserve(s.groups.size());
+        for (const auto& e : s.groups) sorted.push_back(&e);
+        std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        for (const auto* e : sorted) s.appendGroup(s.snapshot, e->first, e->second, caps);
         s.snapshotCaps = caps;
     } else {
         for (const auto& addr : s.dirty) {
@@ -478,7 +485,11 @@ std::optional<GroupInfo> Snooper::group(const IpAddr& addr) const {
 }
 
 void Snooper::forEachGroup(const std::function<void(const GroupInfo&)>& fn) const {
-    for (const auto& [addr, g] : impl_->groups) fn(impl_->groupInfo(addr, g));
+    std::vector<const std::pair<const IpAddr, Group>*> sorted;
+    sorted.reserve(impl_->groups.size());
+    for (const auto& e : impl_->groups) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    for (const auto* e : sorted) fn(impl_->groupInfo(e->first, e->second));
 }
 
 std::vector<MrouterInfo> Snooper::mrouterPorts(Family f) const {

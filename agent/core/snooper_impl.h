@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "agent/core/group_state.h"
@@ -43,7 +44,17 @@ struct Group {
     mutable bool dirty = false;    // queued in Impl::dirty for the MDB cache
 };
 
-using GroupMap = std::map<IpAddr, Group>;
+struct IpAddrHash {
+    size_t operator()(const IpAddr& a) const noexcept {
+        // FNV-1a over the address bytes; groups differ mostly in the low bytes.
+        uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(a.family());
+        for (size_t i = 0; i < a.size(); ++i) h = (h ^ a.data()[i]) * 1099511628211ull;
+        return static_cast<size_t>(h);
+    }
+};
+
+// Hashed: lookups dominate (one per record); ordered views sort on demand.
+using GroupMap = std::unordered_map<IpAddr, Group, IpAddrHash>;
 using GroupIt = GroupMap::iterator;
 using MemberIt = std::map<IfIndex, Membership>::iterator;
 

@@ -219,14 +219,22 @@ RxVerdict Snooper::Impl::onQuery(Port& p, const wire::Decoded& d, const wire::Qu
             if (cfg.mrouter.learnFromQueries)
                 onRouterEvidence(p, f, MrouterOrigin::Query, now + mrouterAging(f));
         }
+        // Any general query ends TCN flooding, proxy ones too: a Linux bridge querier
+        // without mcast_query_use_ifaddr sends from 0.0.0.0.
         generalQuerySeen();
         return RxVerdict{};
     }
     // RFC 9776 §6.6.1 Table 10 / RFC 9777 §7.6.1 Table 9 and RFC 2236 §7 non-querier
     // "start timer*": a specific query with S = 0 lowers the timers of every port's
     // state (the kernel floods the query to all of them) to LMQC x Max Resp, with
-    // LMQC taken from the query's QRV when it has one.
+    // LMQC taken from the query's QRV when it has one. Only the elected querier sends
+    // them; while none is known any source is believed (lowering only makes hosts
+    // answer sooner, never cuts one that answers).
     if (q.suppressRouterSide || !tracked(q.group)) return RxVerdict{};
+    if (const auto& cur = queriers[k]; cur && cur->expiry > now && cur->address != d.src) {
+        count(&p, Cause::ForeignQuery);
+        return RxVerdict{};
+    }
     auto g = groups.find(q.group);
     if (g == groups.end()) return RxVerdict{};
     const uint8_t lmqc = q.qrv ? q.qrv : timers[k].lastMemberQueryCount;

@@ -57,20 +57,27 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now) {
     if (info.mcast.querier)
         log->warn("bridge '{}': the kernel's own querier (mcast_querier 1) is on as well", name);
 
-    auto sup = bridge::Suppression::install(name);
-    if (!sup) {
+    if (auto st = bridge::installSuppression(name, {}, kKeepaliveMac); !st) {
         log->error("bridge '{}': cannot keep the kernel from learning memberships: {}", name,
-                   sup.error().str());
+                   st.error().str());
         return false;
     }
-    suppression_.emplace(std::move(*sup));
+    suppressed_ = true;
 
-    auto bs = bridge::PacketSocket::openTx(ifindex);
+    auto bs = bridge::PacketSocket::open(ifindex);
     if (!bs) {
         log->error("bridge '{}': packet socket: {}", name, bs.error().str());
         return false;
     }
     bridgeSocket_.emplace(std::move(*bs));
+    // We only send on the bridge device; what it receives is read and discarded so the
+    // socket buffer never fills.
+    loop.addFd(bridgeSocket_->fd(), EPOLLIN, [this](uint32_t) {
+        for (int i = 0; i < kFramesPerWakeup; ++i) {
+            auto rx = bridgeSocket_->receive();
+            if (!rx || !*rx) return;
+        }
+    });
 
     addresses_ = bridge::readAddresses(name);
     agent->setAddresses(addresses_.ipv4, addresses_.ipv6LinkLocal, now);
@@ -109,14 +116,22 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now) {
             std::chrono::duration_cast<seconds>(graceUntil_ - now).count(),
             kernelLearned.remove.size(), admin);
     }
-    (void)loop;
     return true;
+}
+
+void BridgeRuntime::installSuppression() {
+    std::vector<std::string> ports;
+    for (const auto& [i, n] : portNames_) ports.push_back(n);
+    if (auto st = bridge::installSuppression(name, ports, kKeepaliveMac); !st)
+        logger("daemon")->error("bridge '{}': updating the suppression table: {}", name,
+                                st.error().str());
 }
 
 void BridgeRuntime::stop(EventLoop& loop, bool bridgeGone, bool flush) {
     auto log = logger("daemon");
     for (auto& [port, sock] : portSockets_) loop.removeFd(sock.fd());
     portSockets_.clear();
+    if (bridgeSocket_) loop.removeFd(bridgeSocket_->fd());
     bridgeSocket_.reset();
     if (!bridgeGone && flush) {
         auto n = writer_.removeAll(ifindex, &adopted_);
@@ -130,10 +145,10 @@ void BridgeRuntime::stop(EventLoop& loop, bool bridgeGone, bool flush) {
         saveRecord();
         log->info("bridge '{}': {} MDB entries of ours left in place", name, applied.size());
     }
-    if (suppression_) {
-        if (auto st = suppression_->remove(); !st)
+    if (suppressed_) {
+        if (auto st = bridge::removeSuppression(name); !st)
             log->error("bridge '{}': removing the suppression table: {}", name, st.error().str());
-        suppression_.reset();
+        suppressed_ = false;
     }
     if (bridgeGone) (void)record_.remove();
 }
@@ -150,6 +165,8 @@ void BridgeRuntime::openPortSocket(const bridge::PortInfo& port, EventLoop& loop
     int fd = s->fd();
     portSockets_.emplace(pi, std::move(*s));
     loop.addFd(fd, EPOLLIN, [this, pi](uint32_t) { readPort(pi); });
+    portNames_[pi] = port.name;
+    installSuppression();
 }
 
 void BridgeRuntime::closePortSocket(IfIndex port, EventLoop& loop) {
@@ -158,6 +175,8 @@ void BridgeRuntime::closePortSocket(IfIndex port, EventLoop& loop) {
     loop.removeFd(it->second.fd());
     portSockets_.erase(it);
     appliedPorts.erase(port);
+    portNames_.erase(port);
+    installSuppression();
 }
 
 void BridgeRuntime::readPort(IfIndex port) {

@@ -43,7 +43,9 @@ struct BridgeRuntime : FrameSink {
     // Brings the kernel in line with the agent: MDB delta, port flags, record file.
     void sync(TimePoint now);
     std::optional<TimePoint> retryAt() const { return retryAt_; }
-    std::optional<TimePoint> graceUntil() const { return adopted_.empty() ? std::nullopt : graceUntil_; }
+    std::optional<TimePoint> graceUntil() const {
+        return adopted_.empty() ? std::nullopt : std::optional<TimePoint>(graceUntil_);
+    }
 
     // FrameSink
     void sendOnPort(IfIndex port, std::span<const uint8_t> frame) override;
@@ -68,9 +70,11 @@ private:
     bridge::KernelFeatures features_;
     core::KernelCaps caps_;
     bridge::OwnedRecord record_;
-    std::optional<bridge::Suppression> suppression_;
+    void installSuppression();
+    bool suppressed_ = false;
     std::optional<bridge::PacketSocket> bridgeSocket_;
     std::map<IfIndex, bridge::PacketSocket> portSockets_;
+    std::map<IfIndex, std::string> portNames_;
     bridge::InterfaceAddresses addresses_;
     // Startup reconcile: entries of ours found in the kernel stay until the agent has
     // had one query cycle to relearn them (a restart must not cut members off).

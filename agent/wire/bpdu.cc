@@ -39,7 +39,8 @@ MsgResult decodeBpdu(Bytes bpdu) {
             if (bpdu.size() < kRstLength) return drop(DropReason::TruncatedBpdu);
             b.kind = BpduKind::Rst;
             break;
-        default: return drop(DropReason::BadBpdu);
+        default:
+            return drop(DropReason::BadBpdu);
     }
     uint8_t flags = r.u8();
     b.topologyChange = flags & kFlagTc;

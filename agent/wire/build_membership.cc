@@ -131,7 +131,8 @@ Frame buildLeave(const L2& l2, ProtoVersion version, const IpAddr& src, const Ip
             return ipFrame(l2, src, allRouters(Family::V6), kNextHeaderIcmpv6, std::move(m));
         }
         case ProtoVersion::IgmpV1:   // IGMPv1 has no leave; a v2 leave is the closest
-        case ProtoVersion::IgmpV2: break;
+        case ProtoVersion::IgmpV2:
+            break;
     }
     std::vector<uint8_t> m;
     Writer w(m);

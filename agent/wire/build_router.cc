@@ -84,9 +84,9 @@ Frame buildConfigBpdu(const MacAddr& src, const Bpdu& b) {
     const bool rst = b.kind == BpduKind::Rst;
     std::vector<uint8_t> body;
     Writer w(body);
-    w.u16(0);                 // protocol identifier
-    w.u8(rst ? 2 : 0);        // protocol version
-    w.u8(rst ? 0x02 : 0x00);  // BPDU type
+    w.u16(0);                  // protocol identifier
+    w.u8(rst ? 2 : 0);         // protocol version
+    w.u8(rst ? 0x02 : 0x00);   // BPDU type
     w.u8(static_cast<uint8_t>((b.topologyChange ? 0x01 : 0) | (b.topologyChangeAck ? 0x80 : 0)));
     w.u64(b.rootId);
     w.u32(b.rootPathCost);

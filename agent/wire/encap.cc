@@ -46,7 +46,7 @@ Frame detail::ipFrame(const L2& l2, const IpAddr& src, const IpAddr& dst, uint8_
         w.u16(static_cast<uint16_t>(headerLength + msg.size()));
         w.u16(0);   // identification: atomic datagram (RFC 6864)
         w.u16(kDontFragment);
-        w.u8(1);    // TTL
+        w.u8(1);   // TTL
         w.u8(proto);
         w.u16(0);   // header checksum, patched below
         w.ip(src, Family::V4);
@@ -57,7 +57,7 @@ Frame detail::ipFrame(const L2& l2, const IpAddr& src, const IpAddr& dst, uint8_
         w.u32(0x60000000);   // version 6, traffic class 0, flow label 0
         w.u16(static_cast<uint16_t>((routerAlert ? 8 : 0) + msg.size()));
         w.u8(routerAlert ? kNextHeaderHopByHop : proto);
-        w.u8(1);    // hop limit
+        w.u8(1);   // hop limit
         w.ip(src, Family::V6);
         w.ip(dst, Family::V6);
         if (routerAlert) {

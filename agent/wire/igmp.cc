@@ -26,7 +26,8 @@ std::optional<DropReason> strictCheck(const IpInfo& ip, const DecodeOptions& opt
     if (!opt.strict) return std::nullopt;
     if (ip.ttl != 1) return DropReason::StrictTtlNot1;
     if (needsRa && !ip.routerAlert) return DropReason::StrictNoRouterAlert;
-    if (generalQuery && ip.dst != allHosts(Family::V4)) return DropReason::StrictBadQueryDestination;
+    if (generalQuery && ip.dst != allHosts(Family::V4))
+        return DropReason::StrictBadQueryDestination;
     return std::nullopt;
 }
 
@@ -98,9 +99,11 @@ MsgResult decodeIgmp(const IpInfo& ip, Bytes msg, const DecodeOptions& opt) {
         case kV1Report:
         case kV2Report:
         case kLeave:
-        case kV3Report: break;
+        case kV3Report:
+            break;
         // RFC 9776 §4: silently ignored here; the caller still floods it (RFC 4541 §2.1.1).
-        default: return drop(DropReason::UnknownIgmpType);
+        default:
+            return drop(DropReason::UnknownIgmpType);
     }
     if (msg.size() < kMinLength) return drop(DropReason::TruncatedIgmp);   // C3
     if (type == kQuery) return decodeQuery(ip, msg, opt);

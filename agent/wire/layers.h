@@ -44,9 +44,9 @@ inline constexpr uint8_t kNextHeaderIcmpv6 = 58;
 Result<Decoded, DropReason> decodeIpv4(Bytes packet, const DecodeOptions& opt);
 Result<Decoded, DropReason> decodeIpv6(Bytes packet, const DecodeOptions& opt);
 
-MsgResult decodeIgmp(const IpInfo& ip, Bytes msg, const DecodeOptions& opt);   // IP protocol 2
-MsgResult decodeIcmpv6(const IpInfo& ip, Bytes msg, const DecodeOptions& opt); // next header 58
-MsgResult decodePim(const IpInfo& ip, Bytes msg);                              // protocol 103
+MsgResult decodeIgmp(const IpInfo& ip, Bytes msg, const DecodeOptions& opt);     // IP protocol 2
+MsgResult decodeIcmpv6(const IpInfo& ip, Bytes msg, const DecodeOptions& opt);   // next header 58
+MsgResult decodePim(const IpInfo& ip, Bytes msg);                                // protocol 103
 
 // IGMPv3 / MLDv2 group records (RFC 9776 §4.2, RFC 9777 §5.2), `r` standing at
 // the first record. Unknown record types are skipped and counted.

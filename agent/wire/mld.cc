@@ -86,8 +86,7 @@ MsgResult decodeMld(const IpInfo& ip, Bytes msg, const DecodeOptions& opt) {
         return Message{Leave{ProtoVersion::MldV1, group}};
     }
     if (!isReportableGroup(group)) return drop(DropReason::BadGroupAddress);
-    return Message{
-        Report{ProtoVersion::MldV1, {GroupRecord{RecordType::IsExclude, group, {}}}, 0}};
+    return Message{Report{ProtoVersion::MldV1, {GroupRecord{RecordType::IsExclude, group, {}}}, 0}};
 }
 
 }  // namespace
@@ -100,7 +99,8 @@ MsgResult decodeIcmpv6(const IpInfo& ip, Bytes msg, const DecodeOptions& opt) {
         case kQuery:
         case kV1Report:
         case kDone:
-        case kV2Report: return decodeMld(ip, msg, opt);
+        case kV2Report:
+            return decodeMld(ip, msg, opt);
         case kMrdAdvertisement:
         case kMrdSolicitation:
         case kMrdTermination: {
@@ -111,7 +111,8 @@ MsgResult decodeIcmpv6(const IpInfo& ip, Bytes msg, const DecodeOptions& opt) {
             return decodeMrd(ip, static_cast<MrdType>(type - kMrdAdvertisement), msg);
         }
         // Not multicast control (ND, echo, ...): ordinary bridging (C11).
-        default: return drop(DropReason::UnknownIcmpv6Type);
+        default:
+            return drop(DropReason::UnknownIcmpv6Type);
     }
 }
 

@@ -1,7 +1,6 @@
 // String tables of the message enums (logs, D-Bus, JSON use the same names).
-#include "agent/wire/message.h"
-
 #include "agent/base/enum_table.h"
+#include "agent/wire/message.h"
 
 namespace mcs::wire {
 namespace {

@@ -18,8 +18,8 @@ MsgResult decodePim(const IpInfo& ip, Bytes msg) {
     if (msg[0] >> 4 != kPimVersion) return drop(DropReason::BadPimVersion);
     if ((msg[0] & 0x0f) != kHelloType) return drop(DropReason::NotPimHello);
     // IPv4: plain checksum; IPv6: with the pseudo-header, next header 103.
-    uint16_t sum = ip.src.isV4() ? inetChecksum(msg)
-                                 : ipv6UpperChecksum(ip.src, ip.dst, kProtoPim, msg);
+    uint16_t sum =
+        ip.src.isV4() ? inetChecksum(msg) : ipv6UpperChecksum(ip.src, ip.dst, kProtoPim, msg);
     if (sum != 0) return drop(DropReason::BadPimChecksum);
     if (ip.dst != allPimRouters(ip.dst.family())) return drop(DropReason::BadPimDestination);
 

@@ -83,7 +83,7 @@ TEST(HexFrames, Igmpv2ReportInAnEthernetFrameAndGeneralQuery) {
     EXPECT_EQ(sn.counters().get(RxKind::IgmpV3Query), 1u);
 }
 
-TEST(HexFrames, Mldv1ReportWithHopByHopRouterAlert) {
+TEST(HexFrames, Mldv1ReportForALinkScopeGroupIsNotTracked) {
     const std::string report =
         "60 00 00 00 00 20 00 01"                         // IPv6, payload 32, next HBH, hop limit 1
         "fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02" // source fe80::2
@@ -94,7 +94,10 @@ TEST(HexFrames, Mldv1ReportWithHopByHopRouterAlert) {
     Snooper sn("br0", IfIndex{100}, VlanId{1}, SnooperConfig{});
     sn.portAdded(IfIndex{1}, "p1", t(0));
     sn.onMessage(IfIndex{1}, decode(hex(report), false), t(0));
-    EXPECT_EQ(state(sn, ip("ff12::1"), IfIndex{1}).compat, CompatMode::MldV1);
+    EXPECT_EQ(sn.counters().get(RxKind::MldV1Report), 1u);
+    // ff12::1 has link scope: flooded, never an entry (RFC 4541 §3).
+    EXPECT_EQ(sn.counters().get(Cause::LinkLocalGroup), 1u);
+    EXPECT_EQ(sn.groupCount(), 0u);
 }
 
 }  // namespace

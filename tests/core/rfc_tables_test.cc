@@ -311,6 +311,17 @@ TEST_P(RouterTable, NonQuerierLowersGroupTimerOnGroupSpecificQuery) {
     EXPECT_EQ(running(s), p.srcs({1, 2}));
 }
 
+TEST_P(RouterTable, SpecificQueriesOnlyCountFromTheElectedQuerier) {
+    sn.setOwnQuerierActive(p.f, false, t(0));
+    exclude12_2021();
+    sn.onMessage(R, query(p.v3(), p.router(1), {}), t(1));          // elected querier
+    sn.onMessage(P1, query(p.v3(), p.host(7), G, {}, 1000), t(10)); // a host pretending
+    EXPECT_EQ(st().groupTimer, t(0) + kGmi);
+    EXPECT_EQ(sn.counters().get(Cause::ForeignQuery), 1u);
+    sn.onMessage(R, query(p.v3(), p.router(1), G, {}, 1000), t(11));
+    EXPECT_EQ(st().groupTimer, t(13));
+}
+
 INSTANTIATE_TEST_SUITE_P(IgmpV3AndMldV2, RouterTable, ::testing::Values(Family::V4, Family::V6),
                          [](const auto& i) { return i.param == Family::V4 ? "IGMPv3" : "MLDv2"; });
 

@@ -111,8 +111,8 @@ bool same(const MrdTermination&, const MrdTermination&) { return true; }
 bool same(const Bpdu& a, const Bpdu& b) {
     return std::tie(a.kind, a.topologyChange, a.topologyChangeAck, a.rootId, a.bridgeId,
                     a.rootPathCost, a.portId) == std::tie(b.kind, b.topologyChange,
-                                                          b.topologyChangeAck, b.rootId,
-                                                          b.bridgeId, b.rootPathCost, b.portId);
+                                                          b.topologyChangeAck, b.rootId, b.bridgeId,
+                                                          b.rootPathCost, b.portId);
 }
 
 // ---- rebuild ----

@@ -105,6 +105,16 @@ class Host:
         wait_until(lambda: out.exists(), 5, what=f"{self.name} joined {group}")
         return r
 
+    def sniff(self, group: str) -> "Receiver":
+        """Count UDP frames to `group` that the bridge delivers to this host, joined or
+        not (a raw packet socket on eth0)."""
+        out = self.lab.tmp / f"sniff-{self.name}-{group.replace(':', '_')}-{uuid.uuid4().hex[:6]}"
+        p = self.spawn(PY, str(MCAST_TOOL), "sniff", "--group", group, "--ifname", self.ifname,
+                       "--out", str(out))
+        r = Receiver(self, group, None, out, p)
+        wait_until(lambda: out.exists(), 5, what=f"{self.name} sniffing {group}")
+        return r
+
     def send(self, group: str, count: int = 5, port: int = 5000, interval: float = 0.01,
              payload: str = "mcsnoopd-test") -> None:
         self.run(PY, str(MCAST_TOOL), "send", "--group", group, "--ifname", self.ifname,

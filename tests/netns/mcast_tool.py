@@ -1,5 +1,6 @@
 """Tiny multicast receiver/sender run inside a host namespace.
 
+sniff: counts UDP frames to GROUP that reach IFNAME at all (joined or not).
 recv: joins GROUP (any-source, or source-specific with --source) on IFNAME with
       the host's own IGMP/MLD stack and writes the number of datagrams received
       to OUT after every datagram (OUT is created at once, holding 0). SIGTERM
@@ -79,6 +80,36 @@ def recv(a) -> None:
         publish()
 
 
+def sniff(a) -> None:
+    """Counts IPv4/IPv6 frames addressed to GROUP arriving on IFNAME, whether or not
+    the host joined: what the bridge actually delivered to this port."""
+    ETH_P_ALL = 0x0003
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((a.ifname, 0))
+    grp = ipaddress.ip_address(a.group).packed
+    count = 0
+    tmp = a.out + ".tmp"
+
+    def publish():
+        with open(tmp, "w") as f:
+            f.write(f"{count}\n")
+        os.replace(tmp, a.out)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    publish()
+    while True:
+        frame, addr = s.recvfrom(65535)
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        et = frame[12:14]
+        if et == b"\x08\x00" and frame[30:34] == grp and frame[23] == 17:
+            count += 1
+            publish()
+        elif et == b"\x86\xdd" and frame[38:54] == grp and frame[20] == 17:
+            count += 1
+            publish()
+
+
 def send(a) -> None:
     grp = ipaddress.ip_address(a.group)
     if grp.version == 4:
@@ -98,7 +129,7 @@ def send(a) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["recv", "send"])
+    p.add_argument("mode", choices=["recv", "send", "sniff"])
     p.add_argument("--group", required=True)
     p.add_argument("--source")
     p.add_argument("--ifname", default="eth0")
@@ -108,7 +139,7 @@ def main() -> None:
     p.add_argument("--interval", type=float, default=0.01)
     p.add_argument("--payload", default="mcsnoopd-test")
     a = p.parse_args()
-    recv(a) if a.mode == "recv" else send(a)
+    {"recv": recv, "send": send, "sniff": sniff}[a.mode](a)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 // Builders: byte-exact against the reference vectors where our choices match
 // theirs (TOS 0xc0, DF, id 0, TTL 1, Router Alert, canonical Hop-by-Hop), and
 // build -> decode round trips for every builder and option.
+#include "agent/wire/build.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 
-#include "agent/wire/build.h"
 #include "tests/wire/decode_util.h"
 #include "tests/wire/vectors.h"
 
@@ -59,71 +60,125 @@ struct Exact {
 
 const std::vector<Exact>& exactCases() {
     static const std::vector<Exact> cases = {
-        {"igmpv2-report", [] { return report(IgmpV2, "192.0.2.10", {rec(RT::IsExclude, "239.1.1.1")}); }},
+        {"igmpv2-report",
+         [] { return report(IgmpV2, "192.0.2.10", {rec(RT::IsExclude, "239.1.1.1")}); }},
         {"igmpv3-gq", [] { return buildQuery(kL2, query(IgmpV3, "192.0.2.1", "0.0.0.0", 10000)); }},
-        {"igmpv2-gq-proxy", [] { return buildQuery(kL2, query(IgmpV2, "0.0.0.0", "0.0.0.0", 10000)); }},
+        {"igmpv2-gq-proxy",
+         [] { return buildQuery(kL2, query(IgmpV2, "0.0.0.0", "0.0.0.0", 10000)); }},
         {"igmpv2-leave", [] { return buildLeave(kL2, IgmpV2, ip("192.0.2.10"), ip("239.1.1.1")); }},
         {"igmp-global-leave", [] { return buildQuerySolicitation(kL2, ip("192.0.2.10")); }},
         {"igmpv2-gq", [] { return buildQuery(kL2, query(IgmpV2, "192.0.2.1", "0.0.0.0", 10000)); }},
-        {"igmpv2-gsq", [] { return buildQuery(kL2, query(IgmpV2, "192.0.2.1", "239.1.1.1", 1000)); }},
-        {"igmpv3-gsq", [] { return buildQuery(kL2, query(IgmpV3, "192.0.2.1", "239.1.1.1", 1000)); }},
-        {"igmpv3-gssq", [] {
+        {"igmpv2-gsq",
+         [] { return buildQuery(kL2, query(IgmpV2, "192.0.2.1", "239.1.1.1", 1000)); }},
+        {"igmpv3-gsq",
+         [] { return buildQuery(kL2, query(IgmpV3, "192.0.2.1", "239.1.1.1", 1000)); }},
+        {"igmpv3-gssq",
+         [] {
              return buildQuery(kL2, withSFlagQrvQqi(query(IgmpV3, "192.0.2.1", "232.1.1.1", 1000),
                                                     true, 2, 125, {"10.0.0.1"}));
          }},
-        {"igmpv3-gq-float", [] {
-             return buildQuery(kL2, withSFlagQrvQqi(query(IgmpV3, "192.0.2.1", "0.0.0.0", 24800),
-                                                    true, 7, 256));
+        {"igmpv3-gq-float",
+         [] {
+             return buildQuery(
+                 kL2, withSFlagQrvQqi(query(IgmpV3, "192.0.2.1", "0.0.0.0", 24800), true, 7, 256));
          }},
-        {"igmpv3-report-to-ex", [] { return report(IgmpV3, "192.0.2.10", {rec(RT::ToExclude, "239.1.1.1")}); }},
-        {"igmpv3-report-to-in", [] { return buildLeave(kL2, IgmpV3, ip("192.0.2.10"), ip("239.1.1.1")); }},
-        {"igmpv3-report-allow", [] { return report(IgmpV3, "192.0.2.10", {rec(RT::AllowNewSources, "232.1.1.1", {"10.0.0.1"})}); }},
-        {"linux-is-in", [] { return linuxReport(RT::IsInclude, {"192.0.2.1", "192.0.2.2", "192.0.2.3"}); }},
-        {"linux-is-in-2", [] { return linuxReport(RT::IsInclude, {"192.0.2.10", "192.0.2.11", "192.0.2.12"}); }},
-        {"linux-is-in-3", [] { return linuxReport(RT::IsInclude, {"192.0.2.20", "192.0.2.30"}); }},
-        {"linux-allow", [] { return linuxReport(RT::AllowNewSources, {"192.0.2.10", "192.0.2.11", "192.0.2.12"}); }},
-        {"linux-allow-2", [] { return linuxReport(RT::AllowNewSources, {"192.0.2.20", "192.0.2.30"}); }},
-        {"linux-is-ex", [] { return linuxReport(RT::IsExclude, {"192.0.2.1", "192.0.2.2", "192.0.2.20", "192.0.2.21"}); }},
-        {"linux-is-ex-2", [] { return linuxReport(RT::IsExclude, {"192.0.2.20", "192.0.2.30"}); }},
-        {"linux-to-ex", [] { return linuxReport(RT::ToExclude, {"192.0.2.1", "192.0.2.20", "192.0.2.30"}); }},
-        {"linux-block", [] { return linuxReport(RT::BlockOldSources, {"192.0.2.1", "192.0.2.20", "192.0.2.30"}); }},
-        {"igmpv3-report-six-types", [] {
+        {"igmpv3-report-to-ex",
+         [] { return report(IgmpV3, "192.0.2.10", {rec(RT::ToExclude, "239.1.1.1")}); }},
+        {"igmpv3-report-to-in",
+         [] { return buildLeave(kL2, IgmpV3, ip("192.0.2.10"), ip("239.1.1.1")); }},
+        {"igmpv3-report-allow",
+         [] {
              return report(IgmpV3, "192.0.2.10",
-                           {rec(RT::IsInclude, "239.1.1.1", {"192.0.2.1"}), rec(RT::IsExclude, "239.1.1.2"),
-                            rec(RT::ToInclude, "239.1.1.3", {"192.0.2.3"}),
-                            rec(RT::ToExclude, "239.1.1.4", {"192.0.2.4"}),
-                            rec(RT::AllowNewSources, "232.1.1.5", {"192.0.2.5", "192.0.2.6"}),
-                            rec(RT::BlockOldSources, "232.1.1.6", {"192.0.2.7"})});
+                           {rec(RT::AllowNewSources, "232.1.1.1", {"10.0.0.1"})});
+         }},
+        {"linux-is-in",
+         [] {
+             return linuxReport(RT::IsInclude, {"192.0.2.1", "192.0.2.2", "192.0.2.3"});
+         }},
+        {"linux-is-in-2",
+         [] {
+             return linuxReport(RT::IsInclude, {"192.0.2.10", "192.0.2.11", "192.0.2.12"});
+         }},
+        {"linux-is-in-3",
+         [] {
+             return linuxReport(RT::IsInclude, {"192.0.2.20", "192.0.2.30"});
+         }},
+        {"linux-allow",
+         [] {
+             return linuxReport(RT::AllowNewSources, {"192.0.2.10", "192.0.2.11", "192.0.2.12"});
+         }},
+        {"linux-allow-2",
+         [] {
+             return linuxReport(RT::AllowNewSources, {"192.0.2.20", "192.0.2.30"});
+         }},
+        {"linux-is-ex",
+         [] {
+             return linuxReport(RT::IsExclude,
+                                {"192.0.2.1", "192.0.2.2", "192.0.2.20", "192.0.2.21"});
+         }},
+        {"linux-is-ex-2",
+         [] {
+             return linuxReport(RT::IsExclude, {"192.0.2.20", "192.0.2.30"});
+         }},
+        {"linux-to-ex",
+         [] {
+             return linuxReport(RT::ToExclude, {"192.0.2.1", "192.0.2.20", "192.0.2.30"});
+         }},
+        {"linux-block",
+         [] {
+             return linuxReport(RT::BlockOldSources, {"192.0.2.1", "192.0.2.20", "192.0.2.30"});
+         }},
+        {"igmpv3-report-six-types",
+         [] {
+             return report(
+                 IgmpV3, "192.0.2.10",
+                 {rec(RT::IsInclude, "239.1.1.1", {"192.0.2.1"}), rec(RT::IsExclude, "239.1.1.2"),
+                  rec(RT::ToInclude, "239.1.1.3", {"192.0.2.3"}),
+                  rec(RT::ToExclude, "239.1.1.4", {"192.0.2.4"}),
+                  rec(RT::AllowNewSources, "232.1.1.5", {"192.0.2.5", "192.0.2.6"}),
+                  rec(RT::BlockOldSources, "232.1.1.6", {"192.0.2.7"})});
          }},
         {"mldv1-report", [] { return report(MldV1, "fe80::2", {rec(RT::IsExclude, "ff12::1")}); }},
         {"mldv1-gq", [] { return buildQuery(kL2, query(MldV1, "fe80::1", "::", 10000)); }},
         {"mldv1-done", [] { return buildLeave(kL2, MldV1, ip("fe80::2"), ip("ff12::1")); }},
         {"mldv2-gq", [] { return buildQuery(kL2, query(MldV2, "fe80::1", "::", 10000)); }},
-        {"mldv2-massq", [] {
-             return buildQuery(kL2, withSFlagQrvQqi(query(MldV2, "fe80::1", "ff15::1", 40000), true, 3,
-                                                    60, {"2001:db8::1", "2001:db8::2"}));
+        {"mldv2-massq",
+         [] {
+             return buildQuery(kL2, withSFlagQrvQqi(query(MldV2, "fe80::1", "ff15::1", 40000), true,
+                                                    3, 60, {"2001:db8::1", "2001:db8::2"}));
          }},
-        {"mldv2-report-to-ex", [] { return report(MldV2, "fe80::2", {rec(RT::ToExclude, "ff12::1")}); }},
-        {"mldv2-report-six-types", [] {
-             return report(MldV2, "fe80::2",
-                           {rec(RT::IsInclude, "ff15::1", {"2001:db8::1"}), rec(RT::IsExclude, "ff15::2"),
-                            rec(RT::ToInclude, "ff15::3", {"2001:db8::3"}),
-                            rec(RT::ToExclude, "ff15::4", {"2001:db8::4"}),
-                            rec(RT::AllowNewSources, "ff3e::5", {"2001:db8::5", "2001:db8::6"}),
-                            rec(RT::BlockOldSources, "ff3e::6", {"2001:db8::7"})});
+        {"mldv2-report-to-ex",
+         [] { return report(MldV2, "fe80::2", {rec(RT::ToExclude, "ff12::1")}); }},
+        {"mldv2-report-six-types",
+         [] {
+             return report(
+                 MldV2, "fe80::2",
+                 {rec(RT::IsInclude, "ff15::1", {"2001:db8::1"}), rec(RT::IsExclude, "ff15::2"),
+                  rec(RT::ToInclude, "ff15::3", {"2001:db8::3"}),
+                  rec(RT::ToExclude, "ff15::4", {"2001:db8::4"}),
+                  rec(RT::AllowNewSources, "ff3e::5", {"2001:db8::5", "2001:db8::6"}),
+                  rec(RT::BlockOldSources, "ff3e::6", {"2001:db8::7"})});
          }},
-        {"mldv1-report-unspecified-src", [] { return report(MldV1, "::", {rec(RT::IsExclude, "ff02::1:ff00:2")}); }},
+        {"mldv1-report-unspecified-src",
+         [] { return report(MldV1, "::", {rec(RT::IsExclude, "ff02::1:ff00:2")}); }},
         {"mldv1-done-global", [] { return buildQuerySolicitation(kL2, ip("fe80::2")); }},
         {"pim-hello-v4", [] { return buildPimHello(kL2, ip("192.0.2.1"), 105); }},
         {"pim-hello-v6", [] { return buildPimHello(kL2, ip("fe80::1"), 105); }},
-        {"mrd-adv-v4", [] { return buildMrdAdvertisement(kL2, ip("192.0.2.1"), MrdAdvertisement{20, 125, 2}); }},
+        {"mrd-adv-v4",
+         [] {
+             return buildMrdAdvertisement(kL2, ip("192.0.2.1"), MrdAdvertisement{20, 125, 2});
+         }},
         {"mrd-solicitation-v4", [] { return buildMrdSolicitation(kL2, ip("192.0.2.10")); }},
         {"mrd-termination-v4", [] { return buildMrdTermination(kL2, ip("192.0.2.1")); }},
-        {"mrd-adv-v6", [] { return buildMrdAdvertisement(kL2, ip("fe80::1"), MrdAdvertisement{20, 125, 2}); }},
+        {"mrd-adv-v6",
+         [] {
+             return buildMrdAdvertisement(kL2, ip("fe80::1"), MrdAdvertisement{20, 125, 2});
+         }},
         {"mrd-solicitation-v6", [] { return buildMrdSolicitation(kL2, ip("fe80::1")); }},
         {"mrd-termination-v6", [] { return buildMrdTermination(kL2, ip("fe80::1")); }},
         {"bpdu-tcn", [] { return buildTcnBpdu(kBridgeMac); }},
-        {"bpdu-config-tc", [] {
+        {"bpdu-config-tc",
+         [] {
              Bpdu b;
              b.topologyChange = true;
              b.rootId = 0x8000020000000001;
@@ -154,9 +209,9 @@ TEST(Build, EveryBuiltFrameDecodesStrictly) {
 TEST(Build, QueryRoundTripKeepsEveryField) {
     for (ProtoVersion v : {IgmpV3, MldV2}) {
         bool v4 = v == IgmpV3;
-        QuerySpec spec = withSFlagQrvQqi(query(v, v4 ? "192.0.2.1" : "fe80::1",
-                                               v4 ? "232.1.1.1" : "ff3e::1", 2000),
-                                         true, 5, 60, {v4 ? "10.0.0.1" : "2001:db8::1"});
+        QuerySpec spec = withSFlagQrvQqi(
+            query(v, v4 ? "192.0.2.1" : "fe80::1", v4 ? "232.1.1.1" : "ff3e::1", 2000), true, 5, 60,
+            {v4 ? "10.0.0.1" : "2001:db8::1"});
         Decoded d = decodeOk(buildQuery(kL2, spec));
         EXPECT_EQ(d.dstMac, MacAddr::forGroup(spec.group));
         EXPECT_EQ(d.dst, spec.group);
@@ -179,18 +234,23 @@ TEST(Build, QueryEncodingLimits) {
     auto q = decodeAs<Query>(buildQuery(kL2, big));
     EXPECT_EQ(q.qrv, 0);
     EXPECT_EQ(q.maxRespMs, 3174400u);   // 0xff
-    EXPECT_EQ(q.qqiSec, 992u);         // 0xaf
+    EXPECT_EQ(q.qqiSec, 992u);          // 0xaf
     // IGMPv2: linear tenths, at least 1 (0 would make it a v1 query), at most 255.
-    EXPECT_EQ(decodeAs<Query>(buildQuery(kL2, query(IgmpV2, "192.0.2.1", "0.0.0.0", 50))).maxRespMs, 100u);
-    EXPECT_EQ(decodeAs<Query>(buildQuery(kL2, query(IgmpV2, "192.0.2.1", "0.0.0.0", 99999))).maxRespMs, 25500u);
+    EXPECT_EQ(decodeAs<Query>(buildQuery(kL2, query(IgmpV2, "192.0.2.1", "0.0.0.0", 50))).maxRespMs,
+              100u);
+    EXPECT_EQ(
+        decodeAs<Query>(buildQuery(kL2, query(IgmpV2, "192.0.2.1", "0.0.0.0", 99999))).maxRespMs,
+        25500u);
     // MLDv1: linear milliseconds, capped at 65535.
-    EXPECT_EQ(decodeAs<Query>(buildQuery(kL2, query(MldV1, "fe80::1", "::", 100000))).maxRespMs, 65535u);
+    EXPECT_EQ(decodeAs<Query>(buildQuery(kL2, query(MldV1, "fe80::1", "::", 100000))).maxRespMs,
+              65535u);
     // v1-style query: Max Resp 0, read back as 10 s.
     auto v1 = decodeAs<Query>(buildQuery(kL2, query(IgmpV1, "192.0.2.1", "0.0.0.0", 5000)));
     EXPECT_EQ(v1.version, IgmpV1);
     EXPECT_EQ(v1.maxRespMs, 10000u);
     // Sources only exist from v3 on: a v2 query ignores them.
-    auto v2 = withSFlagQrvQqi(query(IgmpV2, "192.0.2.1", "239.1.1.1", 1000), false, 2, 125, {"10.0.0.1"});
+    auto v2 =
+        withSFlagQrvQqi(query(IgmpV2, "192.0.2.1", "239.1.1.1", 1000), false, 2, 125, {"10.0.0.1"});
     EXPECT_TRUE(decodeAs<Query>(buildQuery(kL2, v2)).sources.empty());
     // A default (IPv4) group in an MLD spec still means "general".
     QuerySpec mld = query(MldV2, "fe80::1", "::", 1000);
@@ -207,7 +267,8 @@ TEST(Build, ReportsAndLeavesOfEveryVersion) {
     EXPECT_EQ(l1.version, IgmpV2);
     for (ProtoVersion v : {IgmpV3, MldV2}) {
         std::string_view group = v == IgmpV3 ? "239.1.1.1" : "ff12::1";
-        Decoded d = decodeOk(buildLeave(kL2, v, ip(v == IgmpV3 ? "192.0.2.10" : "fe80::2"), ip(group)));
+        Decoded d =
+            decodeOk(buildLeave(kL2, v, ip(v == IgmpV3 ? "192.0.2.10" : "fe80::2"), ip(group)));
         EXPECT_EQ(d.dst, ip(v == IgmpV3 ? "224.0.0.22" : "ff02::16"));
         auto r = msgAs<Report>(d);
         ASSERT_EQ(r.records.size(), 1u);

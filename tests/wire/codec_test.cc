@@ -9,7 +9,7 @@ namespace {
 
 TEST(Code8, DecodeTable) {
     const std::pair<uint8_t, uint32_t> table[] = {
-        {0x00, 0},   {0x64, 100}, {0x7f, 127}, {0x80, 128},  {0x81, 136},
+        {0x00, 0},   {0x64, 100}, {0x7f, 127}, {0x80, 128},   {0x81, 136},
         {0x8f, 248}, {0x90, 256}, {0xa0, 512}, {0xff, 31744},
     };
     for (auto [code, value] : table) EXPECT_EQ(decodeCode8(code), value) << int(code);
@@ -17,8 +17,8 @@ TEST(Code8, DecodeTable) {
 
 TEST(Code8, EncodeExactOrNextLower) {
     const std::pair<uint32_t, uint8_t> table[] = {
-        {0, 0x00},    {100, 0x64},  {125, 0x7d},    {127, 0x7f},   {128, 0x80}, {130, 0x80},
-        {136, 0x81},  {255, 0x8f},  {1000, 0xaf},   {31744, 0xff}, {40000, 0xff},
+        {0, 0x00},   {100, 0x64}, {125, 0x7d},  {127, 0x7f},   {128, 0x80},   {130, 0x80},
+        {136, 0x81}, {255, 0x8f}, {1000, 0xaf}, {31744, 0xff}, {40000, 0xff},
     };
     for (auto [value, code] : table) EXPECT_EQ(encodeCode8(value), code) << value;
 }
@@ -37,7 +37,7 @@ TEST(Code8, EveryCodeRoundTripsAndEncodingNeverExceeds) {
 
 TEST(Code16, DecodeTable) {
     const std::pair<uint16_t, uint32_t> table[] = {
-        {0x0000, 0}, {0x2710, 10000}, {0x7fff, 32767}, {0x8000, 32768},
+        {0x0000, 0},     {0x2710, 10000}, {0x7fff, 32767},   {0x8000, 32768},
         {0x8001, 32776}, {0x8388, 40000}, {0xffff, 8387584},
     };
     for (auto [code, value] : table) EXPECT_EQ(decodeCode16(code), value) << code;
@@ -45,7 +45,7 @@ TEST(Code16, DecodeTable) {
 
 TEST(Code16, EncodeExactOrNextLower) {
     const std::pair<uint32_t, uint16_t> table[] = {
-        {10000, 0x2710}, {32767, 0x7fff}, {32768, 0x8000}, {32775, 0x8000},
+        {10000, 0x2710}, {32767, 0x7fff},   {32768, 0x8000},      {32775, 0x8000},
         {40000, 0x8388}, {8387584, 0xffff}, {0xffffffff, 0xffff},
     };
     for (auto [value, code] : table) EXPECT_EQ(encodeCode16(value), code) << value;
@@ -61,8 +61,8 @@ TEST(Checksum, Rfc1071Example) {
 }
 
 TEST(Checksum, VectorsFoldToZero) {
-    EXPECT_EQ(inetChecksum(hex("16 00 f9 fc ef 01 01 01")), 0);          // IGMPv2 report
-    EXPECT_EQ(inetChecksum(hex("20 00 df 93 00 01 00 02 00 69")), 0);    // PIM hello (v4)
+    EXPECT_EQ(inetChecksum(hex("16 00 f9 fc ef 01 01 01")), 0);         // IGMPv2 report
+    EXPECT_EQ(inetChecksum(hex("20 00 df 93 00 01 00 02 00 69")), 0);   // PIM hello (v4)
     // IPv4 header of the §1.13 v2 report frame.
     EXPECT_EQ(inetChecksum(hex("46c00020 00004000 0102320b c000020a ef010101 94040000")), 0);
 }
@@ -70,8 +70,7 @@ TEST(Checksum, VectorsFoldToZero) {
 TEST(Checksum, Ipv6PseudoHeader) {
     auto src = ip("fe80::1");
     EXPECT_EQ(ipv6UpperChecksum(src, ip("ff02::6a"), 58, hex("97 14 6a 3b 00 7d 00 02")), 0);
-    EXPECT_EQ(ipv6UpperChecksum(src, ip("ff02::d"), 103, hex("20 00 e1 90 00 01 00 02 00 69")),
-              0);
+    EXPECT_EQ(ipv6UpperChecksum(src, ip("ff02::d"), 103, hex("20 00 e1 90 00 01 00 02 00 69")), 0);
     // The same bytes under another next header or destination do not verify.
     EXPECT_NE(ipv6UpperChecksum(src, ip("ff02::d"), 58, hex("20 00 e1 90 00 01 00 02 00 69")), 0);
     EXPECT_NE(ipv6UpperChecksum(src, ip("ff02::1"), 58, hex("97 14 6a 3b 00 7d 00 02")), 0);

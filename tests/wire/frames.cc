@@ -14,10 +14,14 @@ Bytes hex(std::string_view s) {
     uint8_t cur = 0;
     for (char c : s) {
         int v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-        else continue;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v = c - 'A' + 10;
+        else
+            continue;
         cur = static_cast<uint8_t>((cur << 4) | v);
         if (++nibbles % 2 == 0) out.push_back(cur);
     }

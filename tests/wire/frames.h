@@ -28,8 +28,8 @@ Bytes withChecksum6(std::string_view src, std::string_view dst, Bytes msg, uint8
 // with TOS 0xc0, DF and a correct header checksum.
 struct V4 {
     uint8_t ttl = 1;
-    bool ra = true;       // IHL 6 with Router Alert 94 04 00 00
-    uint8_t proto = 2;    // IGMP
+    bool ra = true;      // IHL 6 with Router Alert 94 04 00 00
+    uint8_t proto = 2;   // IGMP
 };
 Bytes frame4(std::string_view src, std::string_view dst, const Bytes& payload, V4 o = V4{});
 
@@ -37,13 +37,13 @@ Bytes frame4(std::string_view src, std::string_view dst, const Bytes& payload, V
 struct V6 {
     uint8_t hopLimit = 1;
     bool ra = true;
-    uint8_t nh = 58;      // ICMPv6
+    uint8_t nh = 58;   // ICMPv6
 };
 Bytes frame6(std::string_view src, std::string_view dst, const Bytes& payload, V6 o = V6{});
 
 // Byte-level edits for negative tests.
 Bytes patched(Bytes b, size_t offset, std::initializer_list<uint8_t> bytes);
-Bytes ipPart(const Bytes& frame);   // drops the 14-byte untagged Ethernet header
-Bytes fixIpv4Checksum(Bytes frame);  // recomputes the header checksum after an edit
+Bytes ipPart(const Bytes& frame);     // drops the 14-byte untagged Ethernet header
+Bytes fixIpv4Checksum(Bytes frame);   // recomputes the header checksum after an edit
 
 }  // namespace mcs::wire::test

@@ -213,8 +213,10 @@ TEST(Igmp, RouterAlertAfterNop) {
 
 // C6/C7/C9: accepted by default, dropped only in strict mode.
 TEST(Igmp, StrictChecksAreOptIn) {
-    const Bytes ttl2 = frame4("192.0.2.10", "239.1.1.1", hex("16 00 f9 fc ef 01 01 01"), V4{2, true, 2});
-    const Bytes noRa = frame4("192.0.2.10", "239.1.1.1", hex("16 00 f9 fc ef 01 01 01"), V4{1, false, 2});
+    const Bytes ttl2 =
+        frame4("192.0.2.10", "239.1.1.1", hex("16 00 f9 fc ef 01 01 01"), V4{2, true, 2});
+    const Bytes noRa =
+        frame4("192.0.2.10", "239.1.1.1", hex("16 00 f9 fc ef 01 01 01"), V4{1, false, 2});
     const Bytes gqToGroup = frame4("192.0.2.1", "239.1.1.1", hex("11 64 ee 9b 00 00 00 00"));
     for (const Bytes* f : {&ttl2, &noRa, &gqToGroup}) decodeOk(*f);
     EXPECT_EQ(decodeOk(ttl2).ttl, 2);
@@ -230,10 +232,12 @@ TEST(Igmp, StrictChecksAreOptIn) {
 // Found by fuzz_frame: strict mode only adds drops, so a frame failing a MUST check
 // reports the same reason in both modes.
 TEST(Igmp, MustChecksComeBeforeStrictChecks) {
-    const Bytes termToWrongDst = frame4("192.0.2.1", "224.0.0.2", hex("32 00 cd ff"), V4{255, true, 2});
+    const Bytes termToWrongDst =
+        frame4("192.0.2.1", "224.0.0.2", hex("32 00 cd ff"), V4{255, true, 2});
     EXPECT_EQ(dropOf(termToWrongDst), "bad-mrd-destination");
     EXPECT_EQ(dropOf(termToWrongDst, kStrict), "bad-mrd-destination");
-    const Bytes badGroupNoRa = frame4("192.0.2.10", "224.0.0.1", withChecksum(hex("16 00 00 00 e0 00 00 01")), V4{9, false, 2});
+    const Bytes badGroupNoRa = frame4(
+        "192.0.2.10", "224.0.0.1", withChecksum(hex("16 00 00 00 e0 00 00 01")), V4{9, false, 2});
     EXPECT_EQ(dropOf(badGroupNoRa, kStrict), "bad-group-address");
 }
 

@@ -51,11 +51,13 @@ TEST(Ipv4, UnknownOptionsSkippedAndRouterAlertValueMatters) {
         f.insert(f.begin() + 34, options.begin(), options.end());
         return fixIpv4Checksum(f);
     };
-    Decoded a = decodeOk(withOptions(hex("88 04 00 01"       // Stream ID (unknown to us)
-                                         "94 04 00 00")));   // Router Alert
+    Decoded a =
+        decodeOk(withOptions(hex("88 04 00 01"       // Stream ID (unknown to us)
+                                 "94 04 00 00")));   // Router Alert
     EXPECT_TRUE(a.routerAlert);
-    Decoded b = decodeOk(withOptions(hex("94 04 00 01"       // Router Alert, reserved value 1
-                                         "01 01 01 00")));   // NOP NOP NOP EOL
+    Decoded b =
+        decodeOk(withOptions(hex("94 04 00 01"       // Router Alert, reserved value 1
+                                 "01 01 01 00")));   // NOP NOP NOP EOL
     EXPECT_FALSE(b.routerAlert);
     Decoded c = decodeOk(withOptions(hex("00 94 04 00 00 00 00 00")));   // EOL first: no RA
     EXPECT_FALSE(c.routerAlert);

@@ -66,8 +66,8 @@ TEST(Mld, V2Reports) {
 
     auto six = decodeAs<Report>(vec("mldv2-report-six-types"));
     ASSERT_EQ(six.records.size(), 6u);
-    const RecordType types[] = {RecordType::IsInclude, RecordType::IsExclude,
-                                RecordType::ToInclude, RecordType::ToExclude,
+    const RecordType types[] = {RecordType::IsInclude,       RecordType::IsExclude,
+                                RecordType::ToInclude,       RecordType::ToExclude,
                                 RecordType::AllowNewSources, RecordType::BlockOldSources};
     const size_t nSources[] = {1, 0, 1, 1, 2, 1};
     for (size_t i = 0; i < 6; ++i) {
@@ -80,14 +80,15 @@ TEST(Mld, V2Reports) {
 }
 
 TEST(Mld, V2ReportSkipsUnknownRecordType) {
-    auto msg = hex("8f 00 00 00 00 00 00 02"   // MLDv2 Report, 2 records
-                   "09 01 00 00"               // type 9 (unknown), aux 1 word, 0 sources
-                   "ff 15 00 00 00 00 00 00 00 00 00 00 00 00 00 09"
-                   "01 02 03 04"               //   aux data
-                   "02 00 00 00"               // IS_EX, no sources
-                   "ff 15 00 00 00 00 00 00 00 00 00 00 00 00 00 02");
-    auto r = decodeAs<Report>(frame6("fe80::2", "ff02::16",
-                                     withChecksum6("fe80::2", "ff02::16", msg)));
+    auto msg =
+        hex("8f 00 00 00 00 00 00 02"   // MLDv2 Report, 2 records
+            "09 01 00 00"               // type 9 (unknown), aux 1 word, 0 sources
+            "ff 15 00 00 00 00 00 00 00 00 00 00 00 00 00 09"
+            "01 02 03 04"   //   aux data
+            "02 00 00 00"   // IS_EX, no sources
+            "ff 15 00 00 00 00 00 00 00 00 00 00 00 00 00 02");
+    auto r =
+        decodeAs<Report>(frame6("fe80::2", "ff02::16", withChecksum6("fe80::2", "ff02::16", msg)));
     EXPECT_EQ(r.skippedRecords, 1u);
     ASSERT_EQ(r.records.size(), 1u);
     EXPECT_EQ(r.records[0].group, ip("ff15::2"));
@@ -114,7 +115,8 @@ TEST(Mld, LinuxHopByHopPaddingAndLongerChain) {
 TEST(Mld, RouterAlertWithOtherValueDoesNotCount) {
     // RFC 2711: value 1 is RSVP, not MLD.
     Bytes body(vec("mldv1-report").end() - 24, vec("mldv1-report").end());
-    Bytes rsvp = frame6("fe80::2", "ff12::1", hex("3a 00 05 02 00 01 01 00") + body, V6{1, false, 0});
+    Bytes rsvp =
+        frame6("fe80::2", "ff12::1", hex("3a 00 05 02 00 01 01 00") + body, V6{1, false, 0});
     EXPECT_EQ(dropOf(rsvp), "mld-no-router-alert");
 }
 

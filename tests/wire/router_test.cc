@@ -28,9 +28,10 @@ TEST(Pim, HelloV6WithPseudoHeaderChecksum) {
 }
 
 TEST(Pim, HelloWithoutHoldtimeUsesDefault) {
-    auto msg = withChecksum(hex("20 00 00 00"      // PIM v2 Hello
-                                "00 13 00 04"      // DR Priority, length 4
-                                "00 00 00 01"));   //   1
+    auto msg =
+        withChecksum(hex("20 00 00 00"      // PIM v2 Hello
+                         "00 13 00 04"      // DR Priority, length 4
+                         "00 00 00 01"));   //   1
     auto h = decodeAs<PimHello>(frame4("192.0.2.1", "224.0.0.13", msg, V4{1, false, 103}));
     EXPECT_FALSE(h.holdtimePresent);
     EXPECT_EQ(h.holdtimeSec, 105);   // RFC 7761 §4.11 Default_Hello_Holdtime

@@ -19,32 +19,32 @@ void addMldVectors(std::vector<Vector>& out) {
                        "00 20 00 01"         // payload length 32, next header HbH, hop limit 1
                        "fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02"   // src fe80::2
                        "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"   // dst ff12::1
-                       "3a 00"               // HbH: next header ICMPv6, length 0
-                       "05 02 00 00"         //   Router Alert, value 0 (MLD)
-                       "01 00"               //   PadN, 0 bytes
-                       "83 00 80 02"         // MLDv1 Report, code 0, checksum
-                       "00 00 00 00"         // max response delay 0, reserved
+                       "3a 00"         // HbH: next header ICMPv6, length 0
+                       "05 02 00 00"   //   Router Alert, value 0 (MLD)
+                       "01 00"         //   PadN, 0 bytes
+                       "83 00 80 02"   // MLDv1 Report, code 0, checksum
+                       "00 00 00 00"   // max response delay 0, reserved
                        "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01")});   // ff12::1
 
     // ---- §1.13 ICMPv6 bodies, wrapped ----
     out.push_back({"mldv1-gq", frame6("fe80::1", "ff02::1",
-                                      hex("82 00 59 17"    // Query, code 0, checksum
-                                          "27 10 00 00"    // max response delay 10000 ms
+                                      hex("82 00 59 17"   // Query, code 0, checksum
+                                          "27 10 00 00"   // max response delay 10000 ms
                                           "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"))});
     out.push_back({"mldv1-done", frame6("fe80::2", "ff02::2",
                                         hex("84 00 7f 11"   // Done, code 0, checksum
                                             "00 00 00 00"   // unused
                                             "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"))});
     out.push_back({"mldv2-gq", frame6("fe80::1", "ff02::1",
-                                      hex("82 00 56 96"    // Query, code 0, checksum
-                                          "27 10 00 00"    // MRC 10000 ms, reserved
-                                          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"  // ::
+                                      hex("82 00 56 96"   // Query, code 0, checksum
+                                          "27 10 00 00"   // MRC 10000 ms, reserved
+                                          "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"   // ::
                                           "02 7d 00 00"))});   // S 0 QRV 2, QQIC 125, 0 sources
     out.push_back({"mldv2-report-to-ex",
                    frame6("fe80::2", "ff02::16",
-                          hex("8f 00 6f f8"    // MLDv2 Report, checksum
-                              "00 00 00 01"    // reserved, 1 record
-                              "04 00 00 00"    // TO_EX, aux 0, 0 sources
+                          hex("8f 00 6f f8"   // MLDv2 Report, checksum
+                              "00 00 00 01"   // reserved, 1 record
+                              "04 00 00 00"   // TO_EX, aux 0, 0 sources
                               "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"))});   // ff12::1
 
     // ---- Edge cases ----
@@ -91,30 +91,30 @@ void addMldVectors(std::vector<Vector>& out) {
                               "00 00 00 00"   // unused
                               "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"))});   // ::
     // Linux pads the Hop-by-Hop header with two Pad1 instead of PadN.
-    out.push_back({"mldv1-report-linux-hbh",
-                   frame6("fe80::2", "ff12::1",
-                          hex("3a 00"         // HbH: next header ICMPv6, length 0
-                              "05 02 00 00"   //   Router Alert, value 0
-                              "00 00"         //   Pad1, Pad1
-                              "83 00 80 02"   // MLDv1 Report, checksum
-                              "00 00 00 00"   // max response delay, reserved
-                              "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"),
-                          kNoHopByHop)});
+    out.push_back(
+        {"mldv1-report-linux-hbh", frame6("fe80::2", "ff12::1",
+                                          hex("3a 00"         // HbH: next header ICMPv6, length 0
+                                              "05 02 00 00"   //   Router Alert, value 0
+                                              "00 00"         //   Pad1, Pad1
+                                              "83 00 80 02"   // MLDv1 Report, checksum
+                                              "00 00 00 00"   // max response delay, reserved
+                                              "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"),
+                                          kNoHopByHop)});
     // HbH -> Destination Options -> atomic Fragment (RFC 6946) -> ICMPv6.
-    out.push_back({"mldv1-report-ext-chain",
-                   frame6("fe80::2", "ff12::1",
-                          hex("3c 00"         // HbH: next header DestOpt, length 0
-                              "05 02 00 00"   //   Router Alert, value 0
-                              "01 00"         //   PadN, 0 bytes
-                              "2c 00"         // DestOpt: next header Fragment, length 0
-                              "01 04 00 00 00 00"   // PadN, 4 bytes
-                              "3a 00"         // Fragment: next header ICMPv6, reserved
-                              "00 00"         //   offset 0, M 0 (atomic)
-                              "00 00 00 2a"   //   identification
-                              "83 00 80 02"   // MLDv1 Report, checksum
-                              "00 00 00 00"   // max response delay, reserved
-                              "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"),
-                          kNoHopByHop)});
+    out.push_back(
+        {"mldv1-report-ext-chain", frame6("fe80::2", "ff12::1",
+                                          hex("3c 00"         // HbH: next header DestOpt, length 0
+                                              "05 02 00 00"   //   Router Alert, value 0
+                                              "01 00"         //   PadN, 0 bytes
+                                              "2c 00"   // DestOpt: next header Fragment, length 0
+                                              "01 04 00 00 00 00"   // PadN, 4 bytes
+                                              "3a 00"   // Fragment: next header ICMPv6, reserved
+                                              "00 00"   //   offset 0, M 0 (atomic)
+                                              "00 00 00 2a"   //   identification
+                                              "83 00 80 02"   // MLDv1 Report, checksum
+                                              "00 00 00 00"   // max response delay, reserved
+                                              "ff 12 00 00 00 00 00 00 00 00 00 00 00 00 00 01"),
+                                          kNoHopByHop)});
 }
 
 }  // namespace mcs::wire::test

@@ -18,13 +18,13 @@ void addRouterVectors(std::vector<Vector>& out) {
                                               "00 69"),       //   105 s
                                           kPim4)});
     out.push_back({"pim-hello-v4-options", frame4("192.0.2.1", "224.0.0.13",
-                                                  hex("20 00 76 b7"    // PIM v2, Hello, checksum
-                                                      "00 13 00 04"    // DR Priority, length 4
-                                                      "00 00 00 01"    //   1
-                                                      "00 14 00 04"    // Generation ID, length 4
-                                                      "12 34 56 78"    //   0x12345678
-                                                      "00 01 00 02"    // Holdtime, length 2
-                                                      "00 69"),        //   105 s
+                                                  hex("20 00 76 b7"   // PIM v2, Hello, checksum
+                                                      "00 13 00 04"   // DR Priority, length 4
+                                                      "00 00 00 01"   //   1
+                                                      "00 14 00 04"   // Generation ID, length 4
+                                                      "12 34 56 78"   //   0x12345678
+                                                      "00 01 00 02"   // Holdtime, length 2
+                                                      "00 69"),       //   105 s
                                                   kPim4)});
     out.push_back({"pim-hello-v6", frame6("fe80::1", "ff02::d",
                                           hex("20 00 e1 90"   // PIM v2, Hello, checksum (NH 103)
@@ -34,23 +34,23 @@ void addRouterVectors(std::vector<Vector>& out) {
 
     // ---- MRD (RFC 4286) ----
     out.push_back({"mrd-adv-v4", frame4("192.0.2.1", "224.0.0.106",
-                                        hex("30 14 cf 6c"       // Advertisement, interval 20 s
-                                            "00 7d 00 02"))});  // query interval 125, RV 2
-    out.push_back({"mrd-solicitation-v4", frame4("192.0.2.10", "224.0.0.2",
-                                                 hex("31 00 ce ff"))});  // Solicitation
-    out.push_back({"mrd-termination-v4", frame4("192.0.2.1", "224.0.0.106",
-                                                hex("32 00 cd ff"))});   // Termination
+                                        hex("30 14 cf 6c"        // Advertisement, interval 20 s
+                                            "00 7d 00 02"))});   // query interval 125, RV 2
+    out.push_back({"mrd-solicitation-v4",
+                   frame4("192.0.2.10", "224.0.0.2", hex("31 00 ce ff"))});   // Solicitation
+    out.push_back({"mrd-termination-v4",
+                   frame4("192.0.2.1", "224.0.0.106", hex("32 00 cd ff"))});   // Termination
     // A 42-byte frame as a NIC pads it to the 60-byte minimum: IP length rules.
     out.push_back({"mrd-solicitation-v4-padded",
                    frame4("192.0.2.10", "224.0.0.2", hex("31 00 ce ff")) +
                        hex("00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00")});   // padding
     out.push_back({"mrd-adv-v6", frame6("fe80::1", "ff02::6a",
-                                        hex("97 14 6a 3b"       // Advertisement, interval 20 s
-                                            "00 7d 00 02"))});  // query interval 125, RV 2
-    out.push_back({"mrd-solicitation-v6", frame6("fe80::1", "ff02::2",
-                                                 hex("98 00 6a 3a"))});   // Solicitation
-    out.push_back({"mrd-termination-v6", frame6("fe80::1", "ff02::6a",
-                                                hex("99 00 68 d2"))});    // Termination
+                                        hex("97 14 6a 3b"        // Advertisement, interval 20 s
+                                            "00 7d 00 02"))});   // query interval 125, RV 2
+    out.push_back({"mrd-solicitation-v6",
+                   frame6("fe80::1", "ff02::2", hex("98 00 6a 3a"))});   // Solicitation
+    out.push_back(
+        {"mrd-termination-v6", frame6("fe80::1", "ff02::6a", hex("99 00 68 d2"))});   // Termination
 
     // ---- BPDUs ----
     out.push_back({"bpdu-tcn", hex("01 80 c2 00 00 00"   // dst: bridge group address
