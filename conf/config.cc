@@ -51,12 +51,14 @@ bool permits(const Filter& f, const IpAddr& group, const std::optional<IpAddr>& 
 }
 
 const VlanConfig* BridgeConfig::findVlan(VlanId id) const {
-    auto it = std::find_if(vlans.begin(), vlans.end(), [&](const VlanConfig& v) { return v.id == id; });
+    auto it =
+        std::find_if(vlans.begin(), vlans.end(), [&](const VlanConfig& v) { return v.id == id; });
     return it == vlans.end() ? nullptr : &*it;
 }
 
 const PortConfig* BridgeConfig::findPort(std::string_view port) const {
-    auto it = std::find_if(ports.begin(), ports.end(), [&](const PortConfig& p) { return p.name == port; });
+    auto it = std::find_if(ports.begin(), ports.end(),
+                           [&](const PortConfig& p) { return p.name == port; });
     return it == ports.end() ? nullptr : &*it;
 }
 
@@ -67,7 +69,8 @@ LogLevel GlobalConfig::levelOf(Subsystem s) const {
 }
 
 const BridgeConfig* Config::findBridge(std::string_view name) const {
-    auto it = std::find_if(bridges.begin(), bridges.end(), [&](const BridgeConfig& b) { return b.name == name; });
+    auto it = std::find_if(bridges.begin(), bridges.end(),
+                           [&](const BridgeConfig& b) { return b.name == name; });
     return it == bridges.end() ? nullptr : &*it;
 }
 

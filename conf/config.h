@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "agent/base/result.h"
@@ -86,8 +87,8 @@ struct MrouterLearn {
 };
 
 struct FilterEntry {
-    Prefix group;                   // multicast prefix
-    std::optional<Prefix> source;   // unicast source prefix; nullopt = any source
+    Prefix group;                  // multicast prefix
+    std::optional<Prefix> source;  // unicast source prefix; nullopt = any source
     bool operator==(const FilterEntry&) const = default;
 };
 
@@ -145,8 +146,8 @@ struct LimitOverrides {
 // membership interval from it (RFC 3376 §8.4, RFC 3810 §9.4).
 struct QuerierSettings {
     std::optional<bool> enabled;
-    std::optional<IpAddr> address;    // IPv4; 0.0.0.0 = proxy mode (never wins elections)
-    std::optional<IpAddr> address6;   // IPv6 link-local
+    std::optional<IpAddr> address;   // IPv4; 0.0.0.0 = proxy mode (never wins elections)
+    std::optional<IpAddr> address6;  // IPv6 link-local
     std::optional<Duration> interval;
     std::optional<Duration> responseInterval;
     std::optional<Duration> lastMemberInterval;
@@ -216,8 +217,8 @@ struct PortConfig {
 struct BridgeConfig {
     std::string name;
     SnoopingSettings settings;
-    std::vector<VlanConfig> vlans;   // unique ids, in file order
-    std::vector<PortConfig> ports;   // unique names, in file order
+    std::vector<VlanConfig> vlans;  // unique ids, in file order
+    std::vector<PortConfig> ports;  // unique names, in file order
     // Copy of [global.limits], so that resolving needs the bridge alone.
     Limits globalLimits;
     SourceLoc loc;
@@ -242,8 +243,8 @@ struct GlobalConfig {
 };
 
 struct Config {
-    GlobalConfig global;               // defaults filled in when [global] is absent
-    std::vector<BridgeConfig> bridges; // unique names, in file order
+    GlobalConfig global;                // defaults filled in when [global] is absent
+    std::vector<BridgeConfig> bridges;  // unique names, in file order
 
     const BridgeConfig* findBridge(std::string_view name) const;
     bool operator==(const Config&) const = default;
@@ -251,7 +252,8 @@ struct Config {
 
 // Parses and validates; on failure returns every problem found (sorted by position),
 // not just the first.
-Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text, std::string_view fileName);
+Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text,
+                                                    std::string_view fileName);
 Result<Config, std::vector<Diagnostic>> loadConfigFile(const std::string& path);
 
 // Default configuration (what an empty file gives).
@@ -261,8 +263,8 @@ Config defaultConfig();
 
 struct QuerierPolicy {
     bool enabled = false;
-    std::optional<IpAddr> address;    // nullopt: use the bridge's own address
-    std::optional<IpAddr> address6;   // nullopt: use the bridge's link-local address
+    std::optional<IpAddr> address;   // nullopt: use the bridge's own address
+    std::optional<IpAddr> address6;  // nullopt: use the bridge's link-local address
     Duration interval{};
     Duration responseInterval{};
     Duration lastMemberInterval{};
@@ -302,13 +304,13 @@ struct VlanPolicy {
     // Entries that apply to this VLAN; vlan is set from the [[bridge.vlan]] section for
     // VLAN-level entries, nullopt for bridge-level entries without a vlan.
     std::vector<StaticGroup> staticGroups;
-    Filter filter;                      // mode None = no filtering
-    std::optional<MaxGroups> maxGroups; // per-port default; nullopt = no per-port limit
+    Filter filter;                       // mode None = no filtering
+    std::optional<MaxGroups> maxGroups;  // per-port default; nullopt = no per-port limit
     TcnPolicy tcn;
     MrouterPolicy mrouter;
     QuerierPolicy querier;
     Limits limits;
-    SourceLoc loc;                      // the [[bridge.vlan]] section, else the [[bridge]]
+    SourceLoc loc;  // the [[bridge.vlan]] section, else the [[bridge]]
     bool operator==(const VlanPolicy&) const = default;
 };
 
@@ -324,7 +326,7 @@ struct PortPolicy {
     std::optional<MaxGroups> maxGroups;
     Filter filter;
     uint32_t reportRateLimit = 0;
-    SourceLoc loc;                      // the [[bridge.port]] section, else the VLAN's
+    SourceLoc loc;  // the [[bridge.port]] section, else the VLAN's
     bool operator==(const PortPolicy&) const = default;
 };
 
@@ -340,8 +342,8 @@ struct BridgeDiff {
     std::string name;
     // Bridge-level keys (or inherited global limits) changed: re-resolve every VLAN and port.
     bool settingsChanged = false;
-    std::vector<VlanId> vlansAdded, vlansRemoved, vlansChanged;        // sections
-    std::vector<std::string> portsAdded, portsRemoved, portsChanged;   // sections
+    std::vector<VlanId> vlansAdded, vlansRemoved, vlansChanged;       // sections
+    std::vector<std::string> portsAdded, portsRemoved, portsChanged;  // sections
     // VLAN 0 and every id configured in either version whose resolveVlan() differs.
     std::vector<VlanId> effectiveVlansChanged;
     bool empty() const;

@@ -10,15 +10,19 @@ namespace mcs::conf {
 namespace {
 
 template <typename T, typename Key, typename KeyOf>
-void diffSections(const std::vector<T>& old, const std::vector<T>& neu, KeyOf keyOf, std::vector<Key>& added,
-                  std::vector<Key>& removed, std::vector<Key>& changed) {
+void diffSections(const std::vector<T>& old, const std::vector<T>& neu, KeyOf keyOf,
+                  std::vector<Key>& added, std::vector<Key>& removed, std::vector<Key>& changed) {
     for (const T& o : old) {
-        auto it = std::find_if(neu.begin(), neu.end(), [&](const T& n) { return keyOf(n) == keyOf(o); });
-        if (it == neu.end()) removed.push_back(keyOf(o));
-        else if (!(*it == o)) changed.push_back(keyOf(o));
+        auto it =
+            std::find_if(neu.begin(), neu.end(), [&](const T& n) { return keyOf(n) == keyOf(o); });
+        if (it == neu.end())
+            removed.push_back(keyOf(o));
+        else if (!(*it == o))
+            changed.push_back(keyOf(o));
     }
     for (const T& n : neu) {
-        auto it = std::find_if(old.begin(), old.end(), [&](const T& o) { return keyOf(o) == keyOf(n); });
+        auto it =
+            std::find_if(old.begin(), old.end(), [&](const T& o) { return keyOf(o) == keyOf(n); });
         if (it == old.end()) added.push_back(keyOf(n));
     }
 }
@@ -27,10 +31,12 @@ BridgeDiff diffBridge(const BridgeConfig& o, const BridgeConfig& n) {
     BridgeDiff d;
     d.name = n.name;
     d.settingsChanged = !(o.settings == n.settings) || !(o.globalLimits == n.globalLimits);
-    diffSections(o.vlans, n.vlans, [](const VlanConfig& v) { return v.id; }, d.vlansAdded, d.vlansRemoved,
-                 d.vlansChanged);
-    diffSections(o.ports, n.ports, [](const PortConfig& p) { return p.name; }, d.portsAdded, d.portsRemoved,
-                 d.portsChanged);
+    diffSections(
+        o.vlans, n.vlans, [](const VlanConfig& v) { return v.id; }, d.vlansAdded, d.vlansRemoved,
+        d.vlansChanged);
+    diffSections(
+        o.ports, n.ports, [](const PortConfig& p) { return p.name; }, d.portsAdded, d.portsRemoved,
+        d.portsChanged);
     std::set<VlanId> ids{VlanId{0}};
     for (const VlanConfig& v : o.vlans) ids.insert(v.id);
     for (const VlanConfig& v : n.vlans) ids.insert(v.id);
@@ -43,11 +49,13 @@ BridgeDiff diffBridge(const BridgeConfig& o, const BridgeConfig& n) {
 
 bool BridgeDiff::empty() const {
     return !settingsChanged && vlansAdded.empty() && vlansRemoved.empty() && vlansChanged.empty() &&
-           portsAdded.empty() && portsRemoved.empty() && portsChanged.empty() && effectiveVlansChanged.empty();
+           portsAdded.empty() && portsRemoved.empty() && portsChanged.empty() &&
+           effectiveVlansChanged.empty();
 }
 
 bool ConfigDiff::empty() const {
-    return !globalChanged && bridgesAdded.empty() && bridgesRemoved.empty() && bridgesChanged.empty();
+    return !globalChanged && bridgesAdded.empty() && bridgesRemoved.empty() &&
+           bridgesChanged.empty();
 }
 
 ConfigDiff diff(const Config& old, const Config& neu) {

@@ -19,20 +19,34 @@ const KeySpec* findKey(Table table, std::string_view key, bool inVlan) {
 std::string_view tableTitle(Table t, bool inVlan) {
     if (inVlan && (t == Table::Bridge || t == Table::Vlan)) return "[[bridge.vlan]]";
     switch (t) {
-        case Table::Root: return "the top level";
-        case Table::Global: return "[global]";
-        case Table::Log: return "log";
-        case Table::Limits: return "limits";
-        case Table::Bridge: return "[[bridge]]";
-        case Table::Vlan: return "[[bridge.vlan]]";
-        case Table::Port: return "[[bridge.port]]";
-        case Table::Querier: return "querier";
-        case Table::Tcn: return "tcn";
-        case Table::Mrouter: return "mrouter";
-        case Table::MaxGroups: return "max-groups";
-        case Table::Filter: return "filter";
-        case Table::FilterEntry: return "a filter entry";
-        case Table::StaticGroup: return "a static-groups entry";
+        case Table::Root:
+            return "the top level";
+        case Table::Global:
+            return "[global]";
+        case Table::Log:
+            return "log";
+        case Table::Limits:
+            return "limits";
+        case Table::Bridge:
+            return "[[bridge]]";
+        case Table::Vlan:
+            return "[[bridge.vlan]]";
+        case Table::Port:
+            return "[[bridge.port]]";
+        case Table::Querier:
+            return "querier";
+        case Table::Tcn:
+            return "tcn";
+        case Table::Mrouter:
+            return "mrouter";
+        case Table::MaxGroups:
+            return "max-groups";
+        case Table::Filter:
+            return "filter";
+        case Table::FilterEntry:
+            return "a filter entry";
+        case Table::StaticGroup:
+            return "a static-groups entry";
     }
     return "?";
 }
@@ -61,10 +75,14 @@ std::string rangeText(const KeySpec& s) {
 std::string defaultText(const KeySpec& s) {
     if (!s.defText.empty()) return std::string(s.defText);
     switch (s.kind) {
-        case Kind::Bool: return s.def ? "true" : "false";
-        case Kind::Int: return std::to_string(s.def);
-        case Kind::Duration: return formatSeconds(s.def);
-        default: return {};
+        case Kind::Bool:
+            return s.def ? "true" : "false";
+        case Kind::Int:
+            return std::to_string(s.def);
+        case Kind::Duration:
+            return formatSeconds(s.def);
+        default:
+            return {};
     }
 }
 
@@ -75,9 +93,12 @@ namespace {
 std::string roff(std::string_view text, bool literalMinus) {
     std::string out;
     for (char c : text) {
-        if (c == '\\') out += "\\e";
-        else if (c == '-' && literalMinus) out += "\\-";
-        else out += c;
+        if (c == '\\')
+            out += "\\e";
+        else if (c == '-' && literalMinus)
+            out += "\\-";
+        else
+            out += c;
     }
     if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
     return out;
@@ -85,18 +106,30 @@ std::string roff(std::string_view text, bool literalMinus) {
 
 std::string_view kindText(Kind k) {
     switch (k) {
-        case Kind::Bool: return "boolean";
-        case Kind::Int: return "integer";
-        case Kind::Duration: return "seconds";
-        case Kind::String: return "string";
-        case Kind::Enum: return "one of";
-        case Kind::EnumList: return "list of";
-        case Kind::Address: return "address";
-        case Kind::Prefix: return "prefix";
-        case Kind::NameList: return "list of interface names";
-        case Kind::Table: return "table";
-        case Kind::TableList: return "array of tables";
-        case Kind::PrefixList: return "list of prefixes";
+        case Kind::Bool:
+            return "boolean";
+        case Kind::Int:
+            return "integer";
+        case Kind::Duration:
+            return "seconds";
+        case Kind::String:
+            return "string";
+        case Kind::Enum:
+            return "one of";
+        case Kind::EnumList:
+            return "list of";
+        case Kind::Address:
+            return "address";
+        case Kind::Prefix:
+            return "prefix";
+        case Kind::NameList:
+            return "list of interface names";
+        case Kind::Table:
+            return "table";
+        case Kind::TableList:
+            return "array of tables";
+        case Kind::PrefixList:
+            return "list of prefixes";
     }
     return "?";
 }
@@ -108,11 +141,13 @@ struct Section {
 };
 
 constexpr Section kSections[] = {
-    {Table::Root, "Top level", "The file holds at most one [global] table and any number of [[bridge]] sections."},
+    {Table::Root, "Top level",
+     "The file holds at most one [global] table and any number of [[bridge]] sections."},
     {Table::Global, "[global]", "Daemon-wide settings. Every key is optional."},
     {Table::Log, "log = { subsystem = level }  (in [global])",
      "Log level per subsystem; a subsystem not named uses log-level."},
-    {Table::Limits, "limits  ([global.limits], and limits = {...} in [[bridge]] and [[bridge.vlan]])",
+    {Table::Limits,
+     "limits  ([global.limits], and limits = {...} in [[bridge]] and [[bridge.vlan]])",
      "Limits on what the network can make the daemon allocate. Overflows are counted. "
      "A bridge or VLAN table overrides the global one key by key."},
     {Table::Bridge, "[[bridge]]",
@@ -147,8 +182,10 @@ std::string keyReferenceRoff() {
             if (s.hasRange()) line += " [" + rangeText(s) + "]";
             if (!s.unit.empty()) line += " " + std::string(s.unit);
             const std::string def = defaultText(s);
-            if (s.required()) line += "; required";
-            else if (!def.empty()) line += "; default " + roff(def, true);
+            if (s.required())
+                line += "; required";
+            else if (!def.empty())
+                line += "; default " + roff(def, true);
             if (s.perVlan) line += " (per VLAN)";
             out += line + ".\n";
             out += roff(s.doc, false) + "\n";

@@ -32,27 +32,28 @@ enum class Table : uint8_t {
 enum class Kind : uint8_t {
     Bool,
     Int,
-    Duration,   // seconds, integer or decimal; min/max/def in milliseconds
+    Duration,  // seconds, integer or decimal; min/max/def in milliseconds
     String,
-    Enum,       // one of `values`
-    EnumList,   // array of distinct `values`
-    Address,    // IP address string
-    Prefix,     // address prefix string ("239.0.0.0/8"); a bare address is a /32 or /128
-    NameList,   // array of interface names
+    Enum,      // one of `values`
+    EnumList,  // array of distinct `values`
+    Address,   // IP address string
+    Prefix,    // address prefix string ("239.0.0.0/8"); a bare address is a /32 or /128
+    NameList,  // array of interface names
     Table,
-    TableList,  // [[...]] or an array of inline tables
-    PrefixList, // array of prefix strings or FilterEntry tables
+    TableList,   // [[...]] or an array of inline tables
+    PrefixList,  // array of prefix strings or FilterEntry tables
 };
 
 struct KeySpec {
     Table table;
     std::string_view key;
     Kind kind;
-    int64_t min = 0;               // Int, Duration (ms)
+    int64_t min = 0;  // Int, Duration (ms)
     int64_t max = 0;
-    int64_t def = 0;               // Int, Duration (ms), Bool (0/1); ignored when defText says otherwise
-    std::string_view defText = {}; // when the default is not `def`: "robustness", "none", "required"
-    std::string_view unit = {};    // "s", "packets/s"
+    int64_t def = 0;  // Int, Duration (ms), Bool (0/1); ignored when defText says otherwise
+    std::string_view defText =
+        {};                      // when the default is not `def`: "robustness", "none", "required"
+    std::string_view unit = {};  // "s", "packets/s"
     std::string_view values = {};  // Enum, EnumList: "deny, replace"
     bool perVlan = false;          // Table::Bridge key also accepted in [[bridge.vlan]]
     std::string_view doc = {};
@@ -269,9 +270,9 @@ consteval const KeySpec& keySpec(Table table, std::string_view key) {
 }
 
 std::string_view tableTitle(Table t, bool inVlan = false);  // "[[bridge]]", "querier", ...
-std::string formatSeconds(int64_t ms);                        // 1500 -> "1.5"
-std::string rangeText(const KeySpec& s);                      // "1, 31744"; "" without range
-std::string defaultText(const KeySpec& s);                    // "125", "true", "robustness"
+std::string formatSeconds(int64_t ms);                      // 1500 -> "1.5"
+std::string rangeText(const KeySpec& s);                    // "1, 31744"; "" without range
+std::string defaultText(const KeySpec& s);                  // "125", "true", "robustness"
 
 // The KEYS section of mcsnoopd.conf(5), as roff. mcs_conf_keydoc prints it.
 std::string keyReferenceRoff();

@@ -25,8 +25,9 @@ namespace mcs::conf {
 void tomlAssertFailed(const char* expr, const char* file, int line) {
     static std::set<std::string> seen;
     if (seen.insert(cat(file, ":", line)).second)
-        std::fprintf(stderr, "%s:%d: toml++ debug assertion '%s' failed; going on as a release build does\n",
-                     file, line, expr);
+        std::fprintf(
+            stderr, "%s:%d: toml++ debug assertion '%s' failed; going on as a release build does\n",
+            file, line, expr);
 }
 #endif
 
@@ -40,16 +41,26 @@ using Region = toml::source_region;
 
 std::string_view typeName(toml::node_type t) {
     switch (t) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a floating-point number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::none: break;
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a floating-point number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        case toml::node_type::none:
+            break;
     }
     return "nothing";
 }
@@ -69,8 +80,10 @@ IpAddr withLength(const IpAddr& a, unsigned length) {
     std::copy(a.data(), a.data() + a.size(), b);
     for (size_t i = 0; i < a.size(); ++i) {
         const unsigned bit = static_cast<unsigned>(i) * 8;
-        if (bit >= length) b[i] = 0;
-        else if (length - bit < 8) b[i] = static_cast<uint8_t>(b[i] & (0xff00u >> (length - bit)));
+        if (bit >= length)
+            b[i] = 0;
+        else if (length - bit < 8)
+            b[i] = static_cast<uint8_t>(b[i] & (0xff00u >> (length - bit)));
     }
     return a.isV4() ? IpAddr::v4Bytes(b) : IpAddr::v6Bytes(b);
 }
@@ -116,15 +129,18 @@ std::vector<Diagnostic> nonAsciiOutsideComments(std::string_view text, const std
         if (c == '\n') {
             ++line;
             lineStart = i + 1;
-            if (st == State::Comment || st == State::Basic || st == State::Literal) st = State::Normal;
+            if (st == State::Comment || st == State::Basic || st == State::Literal)
+                st = State::Normal;
             continue;
         }
         if (static_cast<unsigned char>(c) >= 0x80) {
             if (st != State::Comment && reportedLine != line) {
                 reportedLine = line;
                 const auto column = static_cast<uint32_t>(i - lineStart + 1);
-                out.push_back(Diagnostic{SourceLoc{file, line, column},
-                                         "non-ASCII character outside a comment (keys and values are ASCII)", {}});
+                out.push_back(
+                    Diagnostic{SourceLoc{file, line, column},
+                               "non-ASCII character outside a comment (keys and values are ASCII)",
+                               {}});
             }
             continue;
         }
@@ -201,20 +217,26 @@ private:
     void checkKeys(const toml::table& t, Table table, bool inVlan = false);
 
     const toml::table* asTable(const toml::node& n, std::string_view name);
-    const toml::array* asTableList(const toml::node& n, std::string_view name, std::string_view header);
+    const toml::array* asTableList(const toml::node& n, std::string_view name,
+                                   std::string_view header);
 
-    std::optional<bool> getBool(const toml::table& t, Table table, std::string_view key, std::string_view ctx);
-    std::optional<int64_t> getInt(const toml::table& t, Table table, std::string_view key, std::string_view ctx);
+    std::optional<bool> getBool(const toml::table& t, Table table, std::string_view key,
+                                std::string_view ctx);
+    std::optional<int64_t> getInt(const toml::table& t, Table table, std::string_view key,
+                                  std::string_view ctx);
     template <typename U>
-    std::optional<U> getUnsigned(const toml::table& t, Table table, std::string_view key, std::string_view ctx) {
+    std::optional<U> getUnsigned(const toml::table& t, Table table, std::string_view key,
+                                 std::string_view ctx) {
         auto v = getInt(t, table, key, ctx);
         return v ? std::optional<U>(static_cast<U>(*v)) : std::nullopt;
     }
     std::optional<Duration> getDuration(const toml::table& t, Table table, std::string_view key,
                                         std::string_view ctx);
-    std::optional<std::string> getString(const toml::table& t, std::string_view key, std::string_view ctx);
+    std::optional<std::string> getString(const toml::table& t, std::string_view key,
+                                         std::string_view ctx);
     template <typename E, size_t N>
-    std::optional<E> enumValue(const toml::node& n, const std::string& name, const EnumTable<E, N>& names);
+    std::optional<E> enumValue(const toml::node& n, const std::string& name,
+                               const EnumTable<E, N>& names);
     template <typename E, size_t N>
     std::optional<E> getEnum(const toml::table& t, std::string_view key, std::string_view ctx,
                              const EnumTable<E, N>& names) {
@@ -222,8 +244,8 @@ private:
         return n ? enumValue(*n, cat(ctx, key), names) : std::nullopt;
     }
     template <typename E, size_t N>
-    std::optional<std::vector<E>> getEnumList(const toml::table& t, std::string_view key, std::string_view ctx,
-                                              const EnumTable<E, N>& names);
+    std::optional<std::vector<E>> getEnumList(const toml::table& t, std::string_view key,
+                                              std::string_view ctx, const EnumTable<E, N>& names);
     std::optional<std::vector<std::string>> getNames(const toml::table& t, std::string_view key,
                                                      std::string_view ctx);
     std::optional<IpAddr> address(const toml::node& n, const std::string& name);
@@ -244,7 +266,8 @@ private:
 
     void checkTiming(const BridgeConfig& b, const toml::table& bt,
                      const std::vector<std::pair<VlanId, const toml::table*>>& vlanTables);
-    void checkMrouterConflicts(const BridgeConfig& b, const std::vector<const toml::table*>& portTables);
+    void checkMrouterConflicts(const BridgeConfig& b,
+                               const std::vector<const toml::table*>& portTables);
     void checkStaticFamilies(const BridgeConfig& b);
 };
 
@@ -266,7 +289,8 @@ const toml::table* Parser::asTable(const toml::node& n, std::string_view name) {
     return nullptr;
 }
 
-const toml::array* Parser::asTableList(const toml::node& n, std::string_view name, std::string_view header) {
+const toml::array* Parser::asTableList(const toml::node& n, std::string_view name,
+                                       std::string_view header) {
     if (const toml::array* a = n.as_array()) return a;
     if (n.is_table() && !header.empty())
         error(n.source(), cat(name, " must be an array of tables (", header, "), not a table"));
@@ -297,7 +321,8 @@ std::optional<int64_t> Parser::getInt(const toml::table& t, Table table, std::st
     }
     const int64_t v = i->get();
     if (v < s->min || v > s->max) {
-        error(n->source(), cat(ctx, key, " = ", v, s->unit.empty() ? "" : " ", s->unit, " is out of range"),
+        error(n->source(),
+              cat(ctx, key, " = ", v, s->unit.empty() ? "" : " ", s->unit, " is out of range"),
               rangeText(*s));
         return std::nullopt;
     }
@@ -323,7 +348,8 @@ std::optional<Duration> Parser::getDuration(const toml::table& t, Table table, s
         const double v = f->get();
         shown = cat(v);
         const double msd = v * 1000.0;
-        if (std::isfinite(msd) && msd > static_cast<double>(s->min) - 1 && msd < static_cast<double>(s->max) + 1) {
+        if (std::isfinite(msd) && msd > static_cast<double>(s->min) - 1 &&
+            msd < static_cast<double>(s->max) + 1) {
             ms = std::llround(msd);
             inRange = ms >= s->min && ms <= s->max;
         }
@@ -338,7 +364,8 @@ std::optional<Duration> Parser::getDuration(const toml::table& t, Table table, s
     return Duration{ms};
 }
 
-std::optional<std::string> Parser::getString(const toml::table& t, std::string_view key, std::string_view ctx) {
+std::optional<std::string> Parser::getString(const toml::table& t, std::string_view key,
+                                             std::string_view ctx) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
     if (const auto* s = n->as_string()) return s->get();
@@ -347,7 +374,8 @@ std::optional<std::string> Parser::getString(const toml::table& t, std::string_v
 }
 
 template <typename E, size_t N>
-std::optional<E> Parser::enumValue(const toml::node& n, const std::string& name, const EnumTable<E, N>& names) {
+std::optional<E> Parser::enumValue(const toml::node& n, const std::string& name,
+                                   const EnumTable<E, N>& names) {
     const auto* s = n.as_string();
     if (!s) {
         wrongType(n, name, "a string");
@@ -356,13 +384,15 @@ std::optional<E> Parser::enumValue(const toml::node& n, const std::string& name,
     if (auto e = enumFromName(names, std::string_view(s->get()))) return e;
     std::vector<std::string_view> candidates;
     for (const auto& [e, text] : names) candidates.push_back(text);
-    error(n.source(), cat(name, " ", quoted(s->get()), " is not valid", didYouMean(s->get(), candidates)),
+    error(n.source(),
+          cat(name, " ", quoted(s->get()), " is not valid", didYouMean(s->get(), candidates)),
           joinNames(names));
     return std::nullopt;
 }
 
 template <typename E, size_t N>
-std::optional<std::vector<E>> Parser::getEnumList(const toml::table& t, std::string_view key, std::string_view ctx,
+std::optional<std::vector<E>> Parser::getEnumList(const toml::table& t, std::string_view key,
+                                                  std::string_view ctx,
                                                   const EnumTable<E, N>& names) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
@@ -394,8 +424,8 @@ bool Parser::ifName(const toml::node& n, const std::string& name, const std::str
     if (value.empty())
         error(n.source(), cat(name, " must not be empty"));
     else
-        error(n.source(), cat(name, " ", quoted(value), " is not a valid interface name (1 to ", kIfNameMax,
-                              " bytes, no '/', ':' or whitespace)"));
+        error(n.source(), cat(name, " ", quoted(value), " is not a valid interface name (1 to ",
+                              kIfNameMax, " bytes, no '/', ':' or whitespace)"));
     return false;
 }
 
@@ -459,25 +489,28 @@ std::optional<Prefix> Parser::prefix(const toml::node& n, const std::string& nam
     unsigned length = maxLen;
     if (slash != std::string::npos) {
         const std::string_view len = std::string_view(text).substr(slash + 1);
-        const bool digits = !len.empty() && len.size() <= 3 &&
-                            std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const bool digits =
+            !len.empty() && len.size() <= 3 &&
+            std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; });
         length = digits ? static_cast<unsigned>(std::stoul(std::string(len))) : maxLen + 1;
         if (length > maxLen) {
-            error(n.source(), cat(name, " ", quoted(text), " has an invalid prefix length"), cat("0, ", maxLen));
+            error(n.source(), cat(name, " ", quoted(text), " has an invalid prefix length"),
+                  cat("0, ", maxLen));
             return std::nullopt;
         }
     }
     const IpAddr network = withLength(*addr, length);
     if (network != *addr) {
-        error(n.source(), cat(name, " ", quoted(text), " has host bits set (did you mean '", network.str(), "/",
-                              length, "'?)"));
+        error(n.source(), cat(name, " ", quoted(text), " has host bits set (did you mean '",
+                              network.str(), "/", length, "'?)"));
         return std::nullopt;
     }
     const Prefix p{*addr, static_cast<uint8_t>(length)};
     if (multicast) {
         const unsigned minLen = addr->isV4() ? 4 : 8;
         if (length < minLen || !addr->isMulticast()) {
-            error(n.source(), cat(name, " ", quoted(text), " is not a multicast prefix"), "224.0.0.0/4, ff00::/8");
+            error(n.source(), cat(name, " ", quoted(text), " is not a multicast prefix"),
+                  "224.0.0.0/4, ff00::/8");
             return std::nullopt;
         }
     } else if (addr->isMulticast()) {
@@ -503,9 +536,11 @@ GlobalConfig Parser::parseGlobal(const toml::table& t) {
     g.loc = loc(t.source());
     checkKeys(t, Table::Global);
     if (auto dir = getString(t, "runtime-dir", "")) {
-        if (dir->empty() || (*dir)[0] != '/' || dir->find('\0') != std::string::npos || dir->size() > 255)
-            error(t.get("runtime-dir")->source(),
-                  cat("runtime-dir ", quoted(*dir), " must be an absolute path (at most 255 bytes)"));
+        if (dir->empty() || (*dir)[0] != '/' || dir->find('\0') != std::string::npos ||
+            dir->size() > 255)
+            error(
+                t.get("runtime-dir")->source(),
+                cat("runtime-dir ", quoted(*dir), " must be an absolute path (at most 255 bytes)"));
         else
             g.runtimeDir = *dir;
     }
@@ -514,13 +549,15 @@ GlobalConfig Parser::parseGlobal(const toml::table& t) {
         if (const toml::table* lt = asTable(*n, "log")) {
             checkKeys(*lt, Table::Log);
             for (const auto& [sub, name] : kSubsystemNames)
-                if (auto l = getEnum(*lt, name, "log.", kLogLevelNames)) g.logLevels.emplace_back(sub, *l);
+                if (auto l = getEnum(*lt, name, "log.", kLogLevelNames))
+                    g.logLevels.emplace_back(sub, *l);
         }
     }
     if (auto b = getBool(t, Table::Global, "dbus", "")) g.dbus = *b;
     if (auto b = getBool(t, Table::Global, "strict-validation", "")) g.strictValidation = *b;
     if (const toml::node* n = t.get("limits"))
-        if (const toml::table* lt = asTable(*n, "limits")) g.limits = applyOverrides(g.limits, parseLimits(*lt, "limits."));
+        if (const toml::table* lt = asTable(*n, "limits"))
+            g.limits = applyOverrides(g.limits, parseLimits(*lt, "limits."));
     return g;
 }
 
@@ -529,7 +566,8 @@ LimitOverrides Parser::parseLimits(const toml::table& t, std::string_view ctx) {
     LimitOverrides o;
     o.maxGroupsPerVlan = getUnsigned<uint32_t>(t, Table::Limits, "max-groups-per-vlan", ctx);
     o.maxSourcesPerGroup = getUnsigned<uint32_t>(t, Table::Limits, "max-sources-per-group", ctx);
-    o.maxHostsPerGroupPort = getUnsigned<uint32_t>(t, Table::Limits, "max-hosts-per-group-port", ctx);
+    o.maxHostsPerGroupPort =
+        getUnsigned<uint32_t>(t, Table::Limits, "max-hosts-per-group-port", ctx);
     o.maxRecordsPerReport = getUnsigned<uint32_t>(t, Table::Limits, "max-records-per-report", ctx);
     o.reportRateLimit = getUnsigned<uint32_t>(t, Table::Limits, "report-rate-limit", ctx);
     return o;
@@ -543,9 +581,11 @@ void Parser::parseQuerier(const toml::table& t, QuerierSettings& q) {
         if (auto a = address(*n, "querier.address")) {
             const std::string shown = quoted(a->str());
             if (a->isV6())
-                error(n->source(), cat("querier.address ", shown, " is an IPv6 address; set the IPv6 source with address6"));
+                error(n->source(), cat("querier.address ", shown,
+                                       " is an IPv6 address; set the IPv6 source with address6"));
             else if (!a->isUnspecified() && !unicastSource(*a))
-                error(n->source(), cat("querier.address ", shown, " is not a unicast address (or 0.0.0.0 for proxy mode)"));
+                error(n->source(), cat("querier.address ", shown,
+                                       " is not a unicast address (or 0.0.0.0 for proxy mode)"));
             else
                 q.address = a;
         }
@@ -554,9 +594,11 @@ void Parser::parseQuerier(const toml::table& t, QuerierSettings& q) {
         if (auto a = address(*n, "querier.address6")) {
             const std::string shown = quoted(a->str());
             if (a->isV4())
-                error(n->source(), cat("querier.address6 ", shown, " is an IPv4 address; set the IPv4 source with address"));
+                error(n->source(), cat("querier.address6 ", shown,
+                                       " is an IPv4 address; set the IPv4 source with address"));
             else if (!a->isLinkLocalUnicastV6())
-                error(n->source(), cat("querier.address6 ", shown, " is not link-local"), "fe80::/10");
+                error(n->source(), cat("querier.address6 ", shown, " is not link-local"),
+                      "fe80::/10");
             else
                 q.address6 = a;
         }
@@ -611,8 +653,9 @@ std::optional<Filter> Parser::parseFilter(const toml::node& n) {
                     continue;
                 }
                 if (src && src->family() != g->family()) {
-                    error(sn->source(), cat("filter.groups.source ", quoted(src->str()), " is ", familyName(src->addr),
-                                            " but prefix ", quoted(g->str()), " is ", familyName(g->addr)));
+                    error(sn->source(), cat("filter.groups.source ", quoted(src->str()), " is ",
+                                            familyName(src->addr), " but prefix ", quoted(g->str()),
+                                            " is ", familyName(g->addr)));
                     ok = false;
                     continue;
                 }
@@ -630,8 +673,10 @@ std::optional<Filter> Parser::parseFilter(const toml::node& n) {
                 continue;
             }
             if (std::find(f.entries.begin(), f.entries.end(), entry) != f.entries.end()) {
-                error(e.source(), cat("filter.groups lists ", quoted(entry.group.str()),
-                                      entry.source ? " with source " + quoted(entry.source->str()) : "", " twice"));
+                error(e.source(),
+                      cat("filter.groups lists ", quoted(entry.group.str()),
+                          entry.source ? " with source " + quoted(entry.source->str()) : "",
+                          " twice"));
                 ok = false;
                 continue;
             }
@@ -659,7 +704,8 @@ std::optional<MaxGroups> Parser::parseMaxGroups(const toml::node& n) {
     m.action = *enumFromName(kMaxGroupsActionNames, keySpec(Table::MaxGroups, "action").defText);
     bool ok = true;
     if (!t->get("limit")) {
-        error(t->source(), "max-groups has no limit", rangeText(keySpec(Table::MaxGroups, "limit")));
+        error(t->source(), "max-groups has no limit",
+              rangeText(keySpec(Table::MaxGroups, "limit")));
         ok = false;
     } else if (auto l = getUnsigned<uint32_t>(*t, Table::MaxGroups, "limit", "max-groups.")) {
         m.limit = *l;
@@ -667,14 +713,17 @@ std::optional<MaxGroups> Parser::parseMaxGroups(const toml::node& n) {
         ok = false;
     }
     if (t->get("action")) {
-        if (auto a = getEnum(*t, "action", "max-groups.", kMaxGroupsActionNames)) m.action = *a;
-        else ok = false;
+        if (auto a = getEnum(*t, "action", "max-groups.", kMaxGroupsActionNames))
+            m.action = *a;
+        else
+            ok = false;
     }
     if (!ok) return std::nullopt;
     return m;
 }
 
-std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n, std::optional<VlanId> vlan) {
+std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n,
+                                                   std::optional<VlanId> vlan) {
     std::vector<StaticGroup> out;
     const toml::array* a = asTableList(n, "static-groups", "");
     if (!a) return out;
@@ -694,7 +743,8 @@ std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n, std::opt
             ok = false;
         } else if (auto ga = address(*gn, "static-groups.group")) {
             if (!ga->isMulticast()) {
-                error(gn->source(), cat("static-groups.group ", quoted(ga->str()), " is not a multicast address"),
+                error(gn->source(),
+                      cat("static-groups.group ", quoted(ga->str()), " is not a multicast address"),
                       "224.0.0.0/4, ff00::/8");
                 ok = false;
             } else if (alwaysFlooded(*ga)) {
@@ -710,11 +760,13 @@ std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n, std::opt
         if (const toml::node* sn = t->get("source")) {
             if (auto sa = address(*sn, "static-groups.source")) {
                 if (!unicastSource(*sa)) {
-                    error(sn->source(), cat("static-groups.source ", quoted(sa->str()), " is not a unicast address"));
+                    error(sn->source(), cat("static-groups.source ", quoted(sa->str()),
+                                            " is not a unicast address"));
                     ok = false;
                 } else if (ok && sa->family() != g.group.family()) {
-                    error(sn->source(), cat("static-groups.source ", quoted(sa->str()), " is ", familyName(*sa),
-                                            " but group ", quoted(g.group.str()), " is ", familyName(g.group)));
+                    error(sn->source(),
+                          cat("static-groups.source ", quoted(sa->str()), " is ", familyName(*sa),
+                              " but group ", quoted(g.group.str()), " is ", familyName(g.group)));
                     ok = false;
                 } else {
                     g.source = sa;
@@ -725,10 +777,12 @@ std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n, std::opt
         }
         if (const toml::node* vn = t->get("vlan")) {
             if (vlan) {
-                error(vn->source(), cat("static-groups.vlan is implied by the enclosing [[bridge.vlan]] (id ",
-                                        vlan->value, ")"));
+                error(vn->source(),
+                      cat("static-groups.vlan is implied by the enclosing [[bridge.vlan]] (id ",
+                          vlan->value, ")"));
                 ok = false;
-            } else if (auto v = getUnsigned<uint16_t>(*t, Table::StaticGroup, "vlan", "static-groups.")) {
+            } else if (auto v = getUnsigned<uint16_t>(*t, Table::StaticGroup, "vlan",
+                                                      "static-groups.")) {
                 g.vlan = VlanId{*v};
             } else {
                 ok = false;
@@ -757,10 +811,12 @@ std::vector<StaticGroup> Parser::parseStaticGroups(const toml::node& n, std::opt
             const SourceLoc here = loc(portNodes[i].source());
             auto [it, inserted] = staticSeen_.emplace(key, here);
             if (inserted) continue;
-            std::string what = g.source ? cat("(", g.source->str(), ", ", g.group.str(), ")") : g.group.str();
+            std::string what =
+                g.source ? cat("(", g.source->str(), ", ", g.group.str(), ")") : g.group.str();
             if (where) what += cat(" in vlan ", where->value);
-            error(portNodes[i].source(), cat("port ", quoted(g.ports[i]), " is already a static member of ", what,
-                                             " (at ", it->second.str(), ")"));
+            error(portNodes[i].source(),
+                  cat("port ", quoted(g.ports[i]), " is already a static member of ", what, " (at ",
+                      it->second.str(), ")"));
             ok = false;
         }
         if (ok) out.push_back(std::move(g));
@@ -772,7 +828,8 @@ void Parser::parseSettings(const toml::table& t, std::optional<VlanId> vlan, Sno
     s.snooping = getBool(t, Table::Bridge, "snooping", "");
     if (auto fams = getEnumList(t, "families", "", kFamilyNames)) {
         if (fams->empty()) {
-            error(t.get("families")->source(), "families must not be empty (set snooping = false instead)",
+            error(t.get("families")->source(),
+                  "families must not be empty (set snooping = false instead)",
                   joinNames(kFamilyNames));
         } else {
             Families f{false, false};
@@ -792,7 +849,8 @@ void Parser::parseSettings(const toml::table& t, std::optional<VlanId> vlan, Sno
     if (const toml::node* n = t.get("tcn")) {
         if (const toml::table* tt = asTable(*n, "tcn")) {
             checkKeys(*tt, Table::Tcn);
-            s.tcn.floodQueryCount = getUnsigned<uint32_t>(*tt, Table::Tcn, "flood-query-count", "tcn.");
+            s.tcn.floodQueryCount =
+                getUnsigned<uint32_t>(*tt, Table::Tcn, "flood-query-count", "tcn.");
             s.tcn.solicit = getBool(*tt, Table::Tcn, "solicit", "tcn.");
             s.tcn.solicitWhenRoot = getBool(*tt, Table::Tcn, "solicit-when-root", "tcn.");
         }
@@ -856,8 +914,8 @@ std::optional<PortConfig> Parser::parsePort(const toml::table& t) {
 void Parser::checkTiming(const BridgeConfig& b, const toml::table& bt,
                          const std::vector<std::pair<VlanId, const toml::table*>>& vlanTables) {
     enum Problem : unsigned { ResponseTooLong = 1, Igmpv2Cap = 2, Mldv1Cap = 4 };
-    constexpr int64_t kIgmpv2MaxMs = 25500;   // RFC 2236 2.2: Max Resp Time, 8 bits of 1/10 s
-    constexpr int64_t kMldv1MaxMs = 65535;    // RFC 2710 3.4: Maximum Response Delay, 16 bits of ms
+    constexpr int64_t kIgmpv2MaxMs = 25500;  // RFC 2236 2.2: Max Resp Time, 8 bits of 1/10 s
+    constexpr int64_t kMldv1MaxMs = 65535;   // RFC 2710 3.4: Maximum Response Delay, 16 bits of ms
     auto problems = [&](const VlanPolicy& p) {
         unsigned out = 0;
         if (p.querier.responseInterval >= p.querier.interval) out |= ResponseTooLong;
@@ -870,8 +928,9 @@ void Parser::checkTiming(const BridgeConfig& b, const toml::table& bt,
         return out;
     };
     // The most specific place that explains the finding.
-    auto where = [](const toml::table& scope, std::initializer_list<std::initializer_list<std::string_view>> paths)
-        -> const Region& {
+    auto where =
+        [](const toml::table& scope,
+           std::initializer_list<std::initializer_list<std::string_view>> paths) -> const Region& {
         for (auto path : paths) {
             const toml::node* n = &scope;
             for (std::string_view k : path) {
@@ -885,16 +944,20 @@ void Parser::checkTiming(const BridgeConfig& b, const toml::table& bt,
     auto report = [&](const VlanPolicy& p, unsigned found, const toml::table& scope) {
         const std::string resp = formatSeconds(p.querier.responseInterval.count());
         if (found & ResponseTooLong)
-            error(where(scope, {{"querier", "response-interval"}, {"querier", "interval"}, {"querier"}}),
-                  cat("querier.response-interval (", resp, " s) must be less than querier.interval (",
-                      formatSeconds(p.querier.interval.count()), " s)"));
+            error(
+                where(scope,
+                      {{"querier", "response-interval"}, {"querier", "interval"}, {"querier"}}),
+                cat("querier.response-interval (", resp, " s) must be less than querier.interval (",
+                    formatSeconds(p.querier.interval.count()), " s)"));
         if (found & Igmpv2Cap)
             error(where(scope, {{"querier", "response-interval"}, {"igmp-version"}, {"querier"}}),
-                  cat("querier.response-interval (", resp, " s) is more than IGMPv2 queries can carry"),
+                  cat("querier.response-interval (", resp,
+                      " s) is more than IGMPv2 queries can carry"),
                   cat("0.1, ", formatSeconds(kIgmpv2MaxMs)));
         if (found & Mldv1Cap)
             error(where(scope, {{"querier", "response-interval"}, {"mld-version"}, {"querier"}}),
-                  cat("querier.response-interval (", resp, " s) is more than MLDv1 queries can carry"),
+                  cat("querier.response-interval (", resp,
+                      " s) is more than MLDv1 queries can carry"),
                   cat("0.1, ", formatSeconds(kMldv1MaxMs)));
     };
     const unsigned atBridge = problems(resolveVlan(b, VlanId{0}));
@@ -905,7 +968,8 @@ void Parser::checkTiming(const BridgeConfig& b, const toml::table& bt,
     }
 }
 
-void Parser::checkMrouterConflicts(const BridgeConfig& b, const std::vector<const toml::table*>& portTables) {
+void Parser::checkMrouterConflicts(const BridgeConfig& b,
+                                   const std::vector<const toml::table*>& portTables) {
     for (size_t i = 0; i < b.ports.size(); ++i) {
         const PortConfig& p = b.ports[i];
         if (p.mrouter != MrouterMode::Never) continue;
@@ -917,7 +981,8 @@ void Parser::checkMrouterConflicts(const BridgeConfig& b, const std::vector<cons
         std::string in;
         if (listed(b.settings)) in = "the bridge's static-mrouter-ports";
         for (const VlanConfig& v : b.vlans)
-            if (in.empty() && listed(v.settings)) in = cat("static-mrouter-ports of vlan ", v.id.value);
+            if (in.empty() && listed(v.settings))
+                in = cat("static-mrouter-ports of vlan ", v.id.value);
         if (!in.empty())
             error(portTables[i]->get("mrouter")->source(),
                   cat("port ", quoted(p.name), " has mrouter = 'never' but is listed in ", in));
@@ -929,10 +994,12 @@ void Parser::checkStaticFamilies(const BridgeConfig& b) {
     auto check = [&](const StaticGroup& g, VlanId vid) {
         const Families f = resolveVlan(b, vid).families;
         if (g.group.isV4() ? f.ipv4 : f.ipv6) return;
-        diags.push_back(Diagnostic{g.loc, cat("static-groups.group ", quoted(g.group.str()), " is ", familyName(g.group),
-                                              " but vlan ", vid.value, " does not snoop ", g.group.isV4() ? "ipv4" : "ipv6",
-                                              " (see families)"),
-                                   {}});
+        diags.push_back(
+            Diagnostic{g.loc,
+                       cat("static-groups.group ", quoted(g.group.str()), " is ",
+                           familyName(g.group), " but vlan ", vid.value, " does not snoop ",
+                           g.group.isV4() ? "ipv4" : "ipv6", " (see families)"),
+                       {}});
     };
     for (const StaticGroup& g : b.settings.staticGroups) check(g, g.vlan.value_or(VlanId{0}));
     for (const VlanConfig& v : b.vlans)
@@ -961,8 +1028,9 @@ std::optional<BridgeConfig> Parser::parseBridge(const toml::table& t, const Limi
                 auto v = parseVlan(*vt);
                 if (!v) continue;
                 if (const VlanConfig* first = b.findVlan(v->id)) {
-                    error(vt->get("id")->source(), cat("duplicate vlan ", v->id.value, " (first defined at ",
-                                                       first->loc.str(), ")"));
+                    error(vt->get("id")->source(),
+                          cat("duplicate vlan ", v->id.value, " (first defined at ",
+                              first->loc.str(), ")"));
                     continue;
                 }
                 b.vlans.push_back(std::move(*v));
@@ -982,8 +1050,9 @@ std::optional<BridgeConfig> Parser::parseBridge(const toml::table& t, const Limi
                 auto p = parsePort(*pt);
                 if (!p) continue;
                 if (const PortConfig* first = b.findPort(p->name)) {
-                    error(pt->get("name")->source(), cat("duplicate port ", quoted(p->name), " (first defined at ",
-                                                         first->loc.str(), ")"));
+                    error(pt->get("name")->source(),
+                          cat("duplicate port ", quoted(p->name), " (first defined at ",
+                              first->loc.str(), ")"));
                     continue;
                 }
                 b.ports.push_back(std::move(*p));
@@ -1019,17 +1088,20 @@ Config Parser::run(const toml::table& root) {
                 auto b = parseBridge(*bt, c.global.limits);
                 if (!b) continue;
                 if (const BridgeConfig* first = c.findBridge(b->name)) {
-                    error(bt->get("name")->source(), cat("duplicate bridge ", quoted(b->name), " (first defined at ",
-                                                         first->loc.str(), ")"));
+                    error(bt->get("name")->source(),
+                          cat("duplicate bridge ", quoted(b->name), " (first defined at ",
+                              first->loc.str(), ")"));
                     continue;
                 }
                 // A port is enslaved to one bridge at a time.
                 for (const PortConfig& p : b->ports) {
                     auto [it, inserted] = portOwner.emplace(p.name, BridgeRef{b->name, p.loc});
                     if (!inserted)
-                        diags.push_back(Diagnostic{p.loc, cat("port ", quoted(p.name), " is already configured in bridge ",
-                                                              quoted(it->second.bridge), " (at ", it->second.loc.str(), ")"),
-                                                   {}});
+                        diags.push_back(Diagnostic{
+                            p.loc,
+                            cat("port ", quoted(p.name), " is already configured in bridge ",
+                                quoted(it->second.bridge), " (at ", it->second.loc.str(), ")"),
+                            {}});
                 }
                 c.bridges.push_back(std::move(*b));
             }
@@ -1040,13 +1112,15 @@ Config Parser::run(const toml::table& root) {
 
 }  // namespace
 
-Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text, std::string_view fileName) {
+Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text,
+                                                    std::string_view fileName) {
     const std::string file(fileName);
     if (text.size() > kMaxConfigBytes)
         return unexpected(std::vector<Diagnostic>{
             Diagnostic{SourceLoc{file, 0, 0}, cat("file is too large (", text.size(), " bytes)"),
                        cat("0, ", kMaxConfigBytes)}});
-    if (auto bad = nonAsciiOutsideComments(text, file); !bad.empty()) return unexpected(std::move(bad));
+    if (auto bad = nonAsciiOutsideComments(text, file); !bad.empty())
+        return unexpected(std::move(bad));
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(file));
@@ -1066,7 +1140,8 @@ Result<Config, std::vector<Diagnostic>> parseConfig(std::string_view text, std::
 
 Result<Config, std::vector<Diagnostic>> loadConfigFile(const std::string& path) {
     auto fail = [&](std::string msg) {
-        return unexpected(std::vector<Diagnostic>{Diagnostic{SourceLoc{path, 0, 0}, std::move(msg), {}}});
+        return unexpected(
+            std::vector<Diagnostic>{Diagnostic{SourceLoc{path, 0, 0}, std::move(msg), {}}});
     };
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(cat("cannot open: ", std::strerror(errno)));
@@ -1074,7 +1149,8 @@ Result<Config, std::vector<Diagnostic>> loadConfigFile(const std::string& path) 
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<size_t>(in.gcount()));
-        if (text.size() > kMaxConfigBytes) return fail(cat("file is too large (more than ", kMaxConfigBytes, " bytes)"));
+        if (text.size() > kMaxConfigBytes)
+            return fail(cat("file is too large (more than ", kMaxConfigBytes, " bytes)"));
     }
     if (in.bad()) return fail(cat("cannot read: ", std::strerror(errno)));
     return parseConfig(text, path);

@@ -33,7 +33,8 @@ std::string names(const std::vector<std::string>& ports) {
 std::string inlineTable(const Lines& lines) {
     if (lines.empty()) return "{}";
     std::string out = "{ ";
-    for (size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + lines[i].first + " = " + lines[i].second;
+    for (size_t i = 0; i < lines.size(); ++i)
+        out += (i ? ", " : "") + lines[i].first + " = " + lines[i].second;
     return out + " }";
 }
 
@@ -53,7 +54,8 @@ std::string str(const MrouterLearn& l) {
 }
 
 std::string str(const MaxGroups& m) {
-    return inlineTable({{"limit", std::to_string(m.limit)}, {"action", tomlString(to_string(m.action))}});
+    return inlineTable(
+        {{"limit", std::to_string(m.limit)}, {"action", tomlString(to_string(m.action))}});
 }
 
 std::string str(const Filter& f) {
@@ -62,7 +64,8 @@ std::string str(const Filter& f) {
         std::vector<std::string> groups;
         for (const FilterEntry& e : f.entries) {
             if (e.source)
-                groups.push_back(inlineTable({{"prefix", tomlString(e.group.str())}, {"source", tomlString(e.source->str())}}));
+                groups.push_back(inlineTable({{"prefix", tomlString(e.group.str())},
+                                              {"source", tomlString(e.source->str())}}));
             else
                 groups.push_back(tomlString(e.group.str()));
         }
@@ -118,8 +121,9 @@ Lines limitLines(const LimitOverrides& o) {
 }
 
 Lines limitLines(const Limits& v) {
-    return limitLines(LimitOverrides{v.maxGroupsPerVlan, v.maxSourcesPerGroup, v.maxHostsPerGroupPort,
-                                     v.maxRecordsPerReport, v.reportRateLimit});
+    return limitLines(LimitOverrides{v.maxGroupsPerVlan, v.maxSourcesPerGroup,
+                                     v.maxHostsPerGroupPort, v.maxRecordsPerReport,
+                                     v.reportRateLimit});
 }
 
 // The keys of [[bridge]] / [[bridge.vlan]] that were set. querier and limits go inline
@@ -147,8 +151,10 @@ Lines settingsLines(const SnoopingSettings& s, bool inlineSubtables) {
     opt(mr, "timeout", s.mrouter.timeout, [](Duration d) { return str(d); });
     if (!mr.empty()) l.emplace_back("mrouter", inlineTable(mr));
     if (inlineSubtables) {
-        if (Lines q = querierLines(s.querier); !q.empty()) l.emplace_back("querier", inlineTable(q));
-        if (Lines lim = limitLines(s.limits); !lim.empty()) l.emplace_back("limits", inlineTable(lim));
+        if (Lines q = querierLines(s.querier); !q.empty())
+            l.emplace_back("querier", inlineTable(q));
+        if (Lines lim = limitLines(s.limits); !lim.empty())
+            l.emplace_back("limits", inlineTable(lim));
     }
     return l;
 }
@@ -185,7 +191,8 @@ Lines vlanPolicyLines(const VlanPolicy& p) {
     l.emplace_back("tcn", inlineTable({{"flood-query-count", num(p.tcn.floodQueryCount)},
                                        {"solicit", str(p.tcn.solicit)},
                                        {"solicit-when-root", str(p.tcn.solicitWhenRoot)}}));
-    l.emplace_back("mrouter", inlineTable({{"learn-from", str(p.mrouter.learnFrom)}, {"timeout", str(p.mrouter.timeout)}}));
+    l.emplace_back("mrouter", inlineTable({{"learn-from", str(p.mrouter.learnFrom)},
+                                           {"timeout", str(p.mrouter.timeout)}}));
     const QuerierPolicy& q = p.querier;
     l.emplace_back("querier", inlineTable({
                                   {"enabled", str(q.enabled)},
@@ -236,10 +243,12 @@ std::string render(const Config& c, RenderMode mode) {
     std::string out;
     const GlobalConfig& g = c.global;
     out += "[global]\n";
-    Lines gl{{"runtime-dir", tomlString(g.runtimeDir)}, {"log-level", tomlString(to_string(g.logLevel))}};
+    Lines gl{{"runtime-dir", tomlString(g.runtimeDir)},
+             {"log-level", tomlString(to_string(g.logLevel))}};
     if (!g.logLevels.empty()) {
         Lines levels;
-        for (const auto& [sub, level] : g.logLevels) levels.emplace_back(std::string(to_string(sub)), tomlString(to_string(level)));
+        for (const auto& [sub, level] : g.logLevels)
+            levels.emplace_back(std::string(to_string(sub)), tomlString(to_string(level)));
         gl.emplace_back("log", inlineTable(levels));
     }
     gl.emplace_back("dbus", str(g.dbus));
@@ -270,11 +279,13 @@ std::string render(const Config& c, RenderMode mode) {
             write(out, portLines(p));
         }
         if (!effective) continue;
-        out += cat("\n# Effective policy of bridge ", quoted(b.name), ", vlan 0",
-                   b.vlans.empty() ? "" : " and every VLAN without a [[bridge.vlan]] section", ":\n");
+        out +=
+            cat("\n# Effective policy of bridge ", quoted(b.name), ", vlan 0",
+                b.vlans.empty() ? "" : " and every VLAN without a [[bridge.vlan]] section", ":\n");
         write(out, vlanPolicyLines(resolveVlan(b, VlanId{0})), "#   ");
         for (const VlanConfig& v : b.vlans) {
-            out += cat("# Effective policy of bridge ", quoted(b.name), ", vlan ", v.id.value, ":\n");
+            out +=
+                cat("# Effective policy of bridge ", quoted(b.name), ", vlan ", v.id.value, ":\n");
             write(out, vlanPolicyLines(resolveVlan(b, v.id)), "#   ");
         }
         for (const PortConfig& p : b.ports) {

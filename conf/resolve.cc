@@ -94,13 +94,15 @@ VlanPolicy resolveVlan(const BridgeConfig& b, VlanId vid) {
                             defBool(keySpec(Table::Bridge, "immediate-leave")));
     p.floodUnregistered = pick(vl.floodUnregistered, br.floodUnregistered,
                                defBool(keySpec(Table::Bridge, "flood-unregistered")));
-    p.floodReports = pick(vl.floodReports, br.floodReports,
-                          defBool(keySpec(Table::Bridge, "flood-reports")));
+    p.floodReports =
+        pick(vl.floodReports, br.floodReports, defBool(keySpec(Table::Bridge, "flood-reports")));
     p.staticMrouterPorts = pick(vl.staticMrouterPorts, br.staticMrouterPorts, {});
 
     // A bridge-level entry without vlan applies to every VLAN, but only to those that
     // snoop its family (the parser refuses the mismatch where a VLAN is named).
-    auto snooped = [&](const StaticGroup& g) { return g.group.isV4() ? p.families.ipv4 : p.families.ipv6; };
+    auto snooped = [&](const StaticGroup& g) {
+        return g.group.isV4() ? p.families.ipv4 : p.families.ipv6;
+    };
     for (const StaticGroup& g : br.staticGroups)
         if ((!g.vlan || *g.vlan == vid) && snooped(g)) p.staticGroups.push_back(g);
     for (StaticGroup g : vl.staticGroups) {
@@ -132,7 +134,8 @@ VlanPolicy resolveVlan(const BridgeConfig& b, VlanId vid) {
                               defDuration(keySpec(Table::Querier, "response-interval")));
     q.lastMemberInterval = pick(vq.lastMemberInterval, bq.lastMemberInterval,
                                 defDuration(keySpec(Table::Querier, "last-member-interval")));
-    q.robustness = pick(vq.robustness, bq.robustness, defU32(keySpec(Table::Querier, "robustness")));
+    q.robustness =
+        pick(vq.robustness, bq.robustness, defU32(keySpec(Table::Querier, "robustness")));
     // Derived defaults (RFC 3376 8.6, 8.7, 8.9): an explicit value at any level beats them.
     static_assert(keySpec(Table::Querier, "last-member-count").defText == "robustness");
     static_assert(keySpec(Table::Querier, "startup-query-count").defText == "robustness");
@@ -162,8 +165,8 @@ PortPolicy resolvePort(const BridgeConfig& b, VlanId vid, std::string_view port)
     p.tcnFlood = pc.tcnFlood.value_or(defBool(keySpec(Table::Port, "tcn-flood")));
     const bool listed = std::find(v.staticMrouterPorts.begin(), v.staticMrouterPorts.end(), port) !=
                         v.staticMrouterPorts.end();
-    p.mrouter = pc.mrouter.value_or(listed ? MrouterMode::Static
-                                           : defEnum(keySpec(Table::Port, "mrouter"), kMrouterModeNames));
+    p.mrouter = pc.mrouter.value_or(
+        listed ? MrouterMode::Static : defEnum(keySpec(Table::Port, "mrouter"), kMrouterModeNames));
     p.maxGroups = pickOpt(pc.maxGroups, v.maxGroups);
     p.filter = pc.filter.value_or(v.filter);
     p.reportRateLimit = pc.reportRateLimit.value_or(v.limits.reportRateLimit);

@@ -13,7 +13,8 @@
 namespace mcs::conf {
 void tomlAssertFailed(const char* expr, const char* file, int line);
 }
-#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::mcs::conf::tomlAssertFailed(#expr, __FILE__, __LINE__))
+#define TOML_ASSERT(expr) \
+    ((expr) ? static_cast<void>(0) : ::mcs::conf::tomlAssertFailed(#expr, __FILE__, __LINE__))
 #endif
 
 #include <toml++/toml.h>

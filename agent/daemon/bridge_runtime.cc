@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "agent/daemon/logging.h"
 #include "bridge/mdb_reader.h"
@@ -40,7 +41,7 @@ BridgeRuntime::BridgeRuntime(const bridge::BridgeInfo& bi, const Options& opts,
 
 BridgeRuntime::~BridgeRuntime() = default;
 
-bool BridgeRuntime::start(EventLoop& loop, TimePoint now) {
+bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<bridge::PortInfo>& ports) {
     auto log = logger("daemon");
     // The MDB is only used with snooping on. The bridge device itself must not turn
     // into a router port because of the queries we send through it (kernel-bridge.md
@@ -57,7 +58,12 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now) {
     if (info.mcast.querier)
         log->warn("bridge '{}': the kernel's own querier (mcast_querier 1) is on as well", name);
 
-    if (auto st = bridge::installSuppression(name, {}, kKeepaliveMac); !st) {
+    // Every current port is in the table before the reconcile below removes what the
+    // kernel learned, so nothing is relearned behind our back in between.
+    for (const auto& p : ports) portNames_[p.ifindex] = p.name;
+    std::vector<std::string> names;
+    for (const auto& [i, n] : portNames_) names.push_back(n);
+    if (auto st = bridge::installSuppression(name, names, kKeepaliveMac); !st) {
         log->error("bridge '{}': cannot keep the kernel from learning memberships: {}", name,
                    st.error().str());
         return false;
@@ -259,6 +265,24 @@ void BridgeRuntime::sync(TimePoint now) {
             for (const auto& k : delta.remove) before.emplace(k, applied.at(k));
             for (const auto& [k, a] : delta.change) before.emplace(k, applied.at(k));
             auto res = writer_.apply(ifindex, delta);
+            // An entry the kernel learned in the short window before a new port was in
+            // the suppression table blocks our add ("group is already joined by port"):
+            // replace it with ours.
+            MdbDelta takeOver;
+            for (const auto& f : res.failed)
+                if (f.op == bridge::MdbOp::Add && f.error == EEXIST) takeOver.remove.push_back(f.key);
+            if (!takeOver.empty()) {
+                writer_.apply(ifindex, takeOver);
+                MdbDelta again;
+                for (const auto& k : takeOver.remove) again.add.emplace_back(k, desired.at(k));
+                auto res2 = writer_.apply(ifindex, again);
+                std::erase_if(res.failed, [&](const bridge::FailedEntry& f) {
+                    return f.op == bridge::MdbOp::Add && f.error == EEXIST;
+                });
+                res.failed.insert(res.failed.end(), res2.failed.begin(), res2.failed.end());
+                log->info("bridge '{}': {} kernel-learned entries replaced by ours", name,
+                          takeOver.remove.size() - res2.failed.size());
+            }
             for (const auto& [k, a] : delta.add) applied[k] = a;
             for (const auto& [k, a] : delta.change) applied[k] = a;
             for (const auto& k : delta.remove) applied.erase(k);

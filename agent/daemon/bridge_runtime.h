@@ -30,7 +30,7 @@ struct BridgeRuntime : FrameSink {
     ~BridgeRuntime() override;
 
     // Takes over the bridge: bridge options, suppression, sockets, startup reconcile.
-    bool start(EventLoop& loop, TimePoint now);
+    bool start(EventLoop& loop, TimePoint now, const std::vector<bridge::PortInfo>& ports);
     // bridgeGone: the kernel already removed it (nothing to undo there). flush: remove
     // our MDB entries (else they stay and keep forwarding while we are away).
     void stop(EventLoop& loop, bool bridgeGone, bool flush);

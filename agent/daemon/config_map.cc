@@ -88,6 +88,12 @@ VlanSettings mapVlanSettings(const conf::BridgeConfig& b, VlanId vid) {
     if (vp.tcn.floodQueryCount)
         c.tcn.floodQueryCount = static_cast<uint8_t>(std::min<uint32_t>(vp.tcn.floodQueryCount, 255));
     c.tcn.querySolicit = vp.tcn.solicit;
+    // The kernel forwards unregistered IPv6 multicast (all but ff02::1) to router ports
+    // only once a querier exists, link scope included (kernel-bridge.md, lab-notes.md).
+    // Since we drop the reports it would have learned from, link-scope groups hosts
+    // report (mDNS ff02::fb, DHCPv6 ff02::1:2, solicited-node) must become entries,
+    // or they would be cut off.
+    c.trackAllLinkScopeV6 = true;
     if (vp.limits.maxGroupsPerVlan) {
         c.limits.groupsPerVlan = vp.limits.maxGroupsPerVlan;
         c.vlan.maxGroupsVlan = {vp.limits.maxGroupsPerVlan, core::MaxGroupsAction::Deny};

@@ -224,7 +224,10 @@ void Daemon::addBridge(const bridge::BridgeInfo& info) {
                                               [this, name = info.name](VlanId vid) {
                                                   return settingsFor(name, vid);
                                               });
-    if (!br->start(loop_, now)) return;
+    std::vector<bridge::PortInfo> ports;
+    for (const auto& [pi, port] : links_->ports())
+        if (port.bridge == info.ifindex) ports.push_back(port);
+    if (!br->start(loop_, now, ports)) return;
     log->info("bridge '{}' ({}): snooping", info.name, info.ifindex.value);
     bridges_[info.ifindex.value] = std::move(br);
 }

@@ -194,7 +194,8 @@ void expectRoundTrip(const Config& c) {
 }
 
 TEST(ConfRender, RoundTripsTheExamples) {
-    for (const char* path : {MCS_SOURCE_DIR "/conf/mcsnoopd.conf.example", MCS_SOURCE_DIR "/tests/conf/data/contract.toml"}) {
+    for (const char* path : {MCS_SOURCE_DIR "/conf/mcsnoopd.conf.example",
+                             MCS_SOURCE_DIR "/tests/conf/data/contract.toml"}) {
         auto r = loadConfigFile(path);
         ASSERT_TRUE(r) << path;
         expectRoundTrip(*r);
@@ -206,12 +207,16 @@ TEST(ConfRender, RoundTripsTheExamples) {
 TEST(ConfRender, EffectiveShowsResolvedPolicyAsComments) {
     const std::string text = render(parse(kBase), RenderMode::Effective);
     EXPECT_NE(text.find("# Effective policy of bridge 'br0', vlan 10:\n"), std::string::npos);
-    EXPECT_NE(text.find("#   querier = { enabled = true, address = \"bridge\", address6 = \"bridge\", interval = 125, "
-                        "response-interval = 10, last-member-interval = 1, last-member-count = 2, robustness = 2, "
+    EXPECT_NE(text.find("#   querier = { enabled = true, address = \"bridge\", address6 = "
+                        "\"bridge\", interval = 125, "
+                        "response-interval = 10, last-member-interval = 1, last-member-count = 2, "
+                        "robustness = 2, "
                         "startup-query-interval = 31.25, startup-query-count = 2 }\n"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("# Effective policy of port 'lan1' (vlan 0):\n#   immediate-leave = true\n"), std::string::npos);
+    EXPECT_NE(
+        text.find("# Effective policy of port 'lan1' (vlan 0):\n#   immediate-leave = true\n"),
+        std::string::npos);
 }
 
 }  // namespace
@@ -224,9 +229,11 @@ namespace {
 // invariants, in every ordinary test run.
 TEST(ConfCorpus, SeedsParseOrFailCleanlyAndRoundTrip) {
     size_t files = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(MCS_SOURCE_DIR "/tests/conf/corpus")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(MCS_SOURCE_DIR "/tests/conf/corpus")) {
         std::ifstream in(entry.path(), std::ios::binary);
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
         SCOPED_TRACE(entry.path().filename().string());
         ++files;
         auto r = parseConfig(text, "seed.conf");

@@ -32,9 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (RenderMode mode : {RenderMode::Canonical, RenderMode::Effective}) {
         const std::string rendered = render(c, mode);
         auto again = parseConfig(rendered, "rendered.conf");
-        if (!again) fail("rendered config does not parse", rendered + "\n" + again.error().front().str());
+        if (!again)
+            fail("rendered config does not parse", rendered + "\n" + again.error().front().str());
         if (!(*again == c)) fail("rendered config parses to a different config", rendered);
-        if (!diff(c, *again).empty()) fail("diff of equal configs is not empty", to_string(diff(c, *again)));
+        if (!diff(c, *again).empty())
+            fail("diff of equal configs is not empty", to_string(diff(c, *again)));
     }
     for (const BridgeConfig& b : c.bridges) {
         (void)resolveVlan(b, mcs::VlanId{0});

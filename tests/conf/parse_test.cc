@@ -141,7 +141,7 @@ TEST(ConfParse, ContractExampleResolves) {
 
     const PortPolicy eth1 = resolvePort(b, VlanId{10}, "eth1");
     EXPECT_EQ(eth1.mrouter, MrouterMode::Static);  // static-mrouter-ports
-    EXPECT_TRUE(eth1.immediateLeave);               // from VLAN 10
+    EXPECT_TRUE(eth1.immediateLeave);              // from VLAN 10
     EXPECT_EQ(eth1.maxGroups, (MaxGroups{256, MaxGroupsAction::Deny}));
     EXPECT_EQ(eth1.reportRateLimit, 1000u);
     EXPECT_EQ(eth1.filter.mode, FilterMode::Deny);

@@ -69,16 +69,16 @@ mrouter = "auto"
 TEST(ConfResolve, BridgeLevelOverridesGlobal) {
     const BridgeConfig b = bridge(kLayered);
     const VlanPolicy v0 = resolveVlan(b, VlanId{0});
-    EXPECT_EQ(v0.limits.maxGroupsPerVlan, 2000u);  // bridge beats global
-    EXPECT_EQ(v0.limits.reportRateLimit, 50u);     // global beats default
-    EXPECT_EQ(v0.limits.maxSourcesPerGroup, 256u); // default
+    EXPECT_EQ(v0.limits.maxGroupsPerVlan, 2000u);   // bridge beats global
+    EXPECT_EQ(v0.limits.reportRateLimit, 50u);      // global beats default
+    EXPECT_EQ(v0.limits.maxSourcesPerGroup, 256u);  // default
     EXPECT_FALSE(v0.immediateLeave);
     EXPECT_FALSE(v0.floodUnregistered);
     EXPECT_EQ(v0.tcn.floodQueryCount, 5u);
     EXPECT_FALSE(v0.tcn.solicit);
     EXPECT_EQ(v0.querier.robustness, 3u);
-    EXPECT_EQ(v0.querier.lastMemberCount, 4u);     // explicit
-    EXPECT_EQ(v0.querier.startupQueryCount, 3u);   // derived: robustness
+    EXPECT_EQ(v0.querier.lastMemberCount, 4u);                    // explicit
+    EXPECT_EQ(v0.querier.startupQueryCount, 3u);                  // derived: robustness
     EXPECT_EQ(v0.querier.startupQueryInterval, Duration{25000});  // derived: interval / 4
     EXPECT_EQ(v0.maxGroups, (MaxGroups{100, MaxGroupsAction::Deny}));
 }
@@ -87,8 +87,8 @@ TEST(ConfResolve, VlanOverridesBridgeKeyByKey) {
     const BridgeConfig b = bridge(kLayered);
     const VlanPolicy v20 = resolveVlan(b, VlanId{20});
     EXPECT_TRUE(v20.immediateLeave);
-    EXPECT_FALSE(v20.floodUnregistered);            // inherited
-    EXPECT_EQ(v20.tcn.floodQueryCount, 5u);         // inherited inside the tcn table
+    EXPECT_FALSE(v20.floodUnregistered);     // inherited
+    EXPECT_EQ(v20.tcn.floodQueryCount, 5u);  // inherited inside the tcn table
     EXPECT_TRUE(v20.tcn.solicit);
     EXPECT_TRUE(v20.querier.enabled);
     EXPECT_EQ(v20.querier.robustness, 5u);
@@ -112,7 +112,8 @@ TEST(ConfResolve, StaticGroupsAddUpPerVlan) {
         return out;
     };
     EXPECT_EQ(groups(0), (std::vector<std::string>{"239.9.9.9", "ff15::9"}));
-    EXPECT_EQ(groups(20), (std::vector<std::string>{"239.9.9.9", "239.8.8.8@20", "ff15::9", "239.7.7.7@20"}));
+    EXPECT_EQ(groups(20),
+              (std::vector<std::string>{"239.9.9.9", "239.8.8.8@20", "ff15::9", "239.7.7.7@20"}));
     // VLAN 30 snoops IPv4 only: the bridge-wide IPv6 entry does not apply there.
     EXPECT_EQ(groups(30), (std::vector<std::string>{"239.9.9.9"}));
 }
@@ -150,13 +151,15 @@ TEST(ConfResolve, MrouterRole) {
     const BridgeConfig b = bridge(kLayered);
     EXPECT_EQ(resolvePort(b, VlanId{0}, "up0").mrouter, MrouterMode::Static);
     EXPECT_EQ(resolvePort(b, VlanId{0}, "up1").mrouter, MrouterMode::Auto);  // port section wins
-    EXPECT_EQ(resolvePort(b, VlanId{20}, "up0").mrouter, MrouterMode::Auto); // VLAN 20 list replaces
+    EXPECT_EQ(resolvePort(b, VlanId{20}, "up0").mrouter,
+              MrouterMode::Auto);  // VLAN 20 list replaces
     EXPECT_EQ(resolvePort(b, VlanId{20}, "up2").mrouter, MrouterMode::Static);
     EXPECT_EQ(resolvePort(b, VlanId{30}, "up0").mrouter, MrouterMode::Static);
 }
 
 TEST(ConfResolve, ProxyQuerier) {
-    const BridgeConfig b = bridge("[[bridge]]\nname = \"br0\"\nquerier = { enabled = true, address = \"0.0.0.0\" }\n");
+    const BridgeConfig b =
+        bridge("[[bridge]]\nname = \"br0\"\nquerier = { enabled = true, address = \"0.0.0.0\" }\n");
     const VlanPolicy v = resolveVlan(b, VlanId{0});
     EXPECT_TRUE(v.querier.proxy());
     EXPECT_EQ(v.querier.address, ip("0.0.0.0"));

@@ -54,7 +54,7 @@ class Daemon:
     def log_text(self) -> str:
         return self.log_path.read_text()
 
-    def signal(self, sig: int) -> None:
+    def send_signal(self, sig: int) -> None:
         os.killpg(self.proc.pid, sig)
 
     def stop(self, sig=signal.SIGTERM) -> int | None:
