@@ -135,11 +135,17 @@ void BridgeAgent::portAdded(IfIndex port, const std::string& name, core::PortSta
 }
 
 void BridgeAgent::portRemoved(IfIndex port, TimePoint now) {
-    if (!ports_.erase(port)) return;
+    if (!ports_.count(port)) return;
     for (auto& [vid, v] : vlans_) {
         v->snooper->portRemoved(port, now);
-        drain(*v, now);
+        drain(*v, now);  // while the name is still known, for the log
     }
+    ports_.erase(port);
+}
+
+std::string BridgeAgent::portLabel(IfIndex port) const {
+    auto it = ports_.find(port);
+    return it != ports_.end() ? it->second.first : std::to_string(port.value);
 }
 
 void BridgeAgent::portStatus(IfIndex port, core::PortStatus status, TimePoint now) {
@@ -242,6 +248,39 @@ void BridgeAgent::onTimer(TimePoint now) {
     }
 }
 
+void BridgeAgent::onTopologyChange(const std::vector<VlanId>& vids, TimePoint now) {
+    for (auto vid : vids) {
+        auto it = vlans_.find(vid);
+        if (it == vlans_.end() || !it->second->settings.snooping) continue;
+        auto& v = *it->second;
+        logger("core")->info("bridge '{}' vid {}: topology change reported", name_, vid.value);
+        v.snooper->onTopologyChange(now);
+        v.q4->onTopologyChange(now);
+        v.q6->onTopologyChange(now);
+        drain(v, now);
+    }
+}
+
+// The core has no flush call: a filter denying every group removes all learned
+// memberships (Snooper::setConfig -> applyFilter; GroupLeft says "filtered") while
+// static ones stay (filters never apply to them); the real settings go back at once.
+void BridgeAgent::flushGroups(std::optional<VlanId> only, TimePoint now) {
+    core::GroupFilter denyAll;
+    denyAll.deny = {core::GroupRange{IpAddr::unspecified(Family::V4), 0, std::nullopt},
+                    core::GroupRange{IpAddr::unspecified(Family::V6), 0, std::nullopt}};
+    for (auto& [vid, v] : vlans_) {
+        if (only && *only != vid) continue;
+        const core::SnooperConfig cfg = v->snooper->config();
+        core::SnooperConfig flush = cfg;
+        flush.vlan.filter = denyAll;
+        for (auto& [port, pp] : flush.ports) pp.filter = denyAll;
+        logger("core")->info("bridge '{}' vid {}: learned groups flushed", name_, vid.value);
+        v->snooper->setConfig(std::move(flush), now);
+        v->snooper->setConfig(cfg, now);
+        drain(*v, now);
+    }
+}
+
 std::optional<TimePoint> BridgeAgent::nextDeadline() const {
     std::optional<TimePoint> best;
     auto take = [&](std::optional<TimePoint> t) {
@@ -252,8 +291,10 @@ std::optional<TimePoint> BridgeAgent::nextDeadline() const {
         take(v->snooper->nextDeadline());
         take(v->q4->nextDeadline());
         take(v->q6->nextDeadline());
-        take(v->nextKeepalive4);
-        take(v->nextKeepalive6);
+        if (v->settings.keepalive) {
+            take(v->nextKeepalive4);
+            take(v->nextKeepalive6);
+        }
     }
     return best;
 }
@@ -266,6 +307,7 @@ std::optional<TimePoint> BridgeAgent::nextDeadline() const {
 // bridge output, so no host sees it. A short Max Resp (100 ms) shortens the
 // kernel's flood delay after the first query.
 void BridgeAgent::sendKeepalives(Vlan& v, TimePoint now) {
+    if (!v.settings.keepalive) return;
     for (Family f : {Family::V4, Family::V6}) {
         auto& next = f == Family::V4 ? v.nextKeepalive4 : v.nextKeepalive6;
         if (now < next) continue;
@@ -365,6 +407,7 @@ void BridgeAgent::drain(Vlan& v, TimePoint now) {
                     logger("querier")->info("bridge '{}' vid {} {}: {}", name_, v.vid.value,
                                             to_string(f), describe(ev));
                 }
+                if (observer_) observer_(v.vid, QuerierEvent{f, ev});
             }
         }
         for (auto& ev : v.snooper->takeEvents()) {
@@ -374,15 +417,15 @@ void BridgeAgent::drain(Vlan& v, TimePoint now) {
                     using T = std::decay_t<decltype(e)>;
                     if constexpr (std::is_same_v<T, core::GroupJoined>) {
                         log->info("bridge '{}' vid {} port '{}': group {} joined ({})", name_,
-                                  e.vid.value, v.snooper->portName(e.port), e.group.str(),
+                                  e.vid.value, portLabel(e.port), e.group.str(),
                                   core::to_string(e.origin));
                     } else if constexpr (std::is_same_v<T, core::GroupLeft>) {
                         log->info("bridge '{}' vid {} port '{}': group {} left ({})", name_,
-                                  e.vid.value, v.snooper->portName(e.port), e.group.str(),
+                                  e.vid.value, portLabel(e.port), e.group.str(),
                                   core::to_string(e.reason));
                     } else if constexpr (std::is_same_v<T, core::MrouterPortChanged>) {
                         log->info("bridge '{}' vid {} port '{}': {} mrouter port {} ({})", name_,
-                                  v.vid.value, v.snooper->portName(e.port), to_string(e.family),
+                                  v.vid.value, portLabel(e.port), to_string(e.family),
                                   e.on ? "on" : "off", core::to_string(e.origin));
                     } else if constexpr (std::is_same_v<T, core::FloodStarted>) {
                         log->info("bridge '{}' vid {}: topology-change flooding started", name_,
@@ -393,6 +436,7 @@ void BridgeAgent::drain(Vlan& v, TimePoint now) {
                     }
                 },
                 ev);
+            if (observer_) observer_(v.vid, ev);
         }
         if (!any) return;
     }
@@ -440,6 +484,11 @@ const querier::Querier* BridgeAgent::querier(VlanId vid, Family f) const {
     auto it = vlans_.find(vid);
     if (it == vlans_.end()) return nullptr;
     return f == Family::V4 ? it->second->q4.get() : it->second->q6.get();
+}
+
+const VlanSettings* BridgeAgent::settings(VlanId vid) const {
+    auto it = vlans_.find(vid);
+    return it == vlans_.end() ? nullptr : &it->second->settings;
 }
 
 std::vector<VlanId> BridgeAgent::vlans() const {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "agent/base/mdb.h"
@@ -29,6 +30,12 @@ struct VlanSettings {
     core::SnooperConfig snooper;
     querier::QuerierConfig querier4;
     querier::QuerierConfig querier6;
+    // Keep-alive queries (see kKeepaliveMac). Off: with no querier anywhere, nothing
+    // asks hosts to report again, so the core ends every membership after the
+    // membership interval; if the kernel were made to prune meanwhile, members (and
+    // IPv6 neighbour discovery via solicited-node groups) would be cut off. Without
+    // them the kernel floods while it knows no querier (its own rule since 3.12).
+    bool keepalive = false;
     bool operator==(const VlanSettings&) const = default;
 };
 
@@ -52,9 +59,19 @@ struct BridgeCounters {
     wire::DropCounters drops;
 };
 
+// What a VLAN's snooper or queriers report, handed to an observer (the D-Bus
+// signals) after the agent has logged it.
+struct QuerierEvent {
+    Family family;
+    querier::Event event;
+};
+using AgentEvent = std::variant<core::Event, QuerierEvent>;
+
 class BridgeAgent {
 public:
     using SettingsFn = std::function<VlanSettings(VlanId)>;
+    // Called from inside the agent's calls: it must not call back into the agent.
+    using EventObserver = std::function<void(VlanId vid, const AgentEvent& ev)>;
 
     BridgeAgent(std::string name, IfIndex ifindex, MacAddr mac, SettingsFn settings, FrameSink& sink,
                 wire::DecodeOptions decode = {});
@@ -79,6 +96,11 @@ public:
     void onFrame(IfIndex port, std::optional<VlanId> vid, std::span<const uint8_t> frame,
                  TimePoint now);
     void onTopologyChange(TimePoint now);
+    // A topology change reported for some VLANs only (D-Bus TopologyChanged, from an
+    // STP daemon such as mstpd whose MSTIs map to VLANs).
+    void onTopologyChange(const std::vector<VlanId>& vids, TimePoint now);
+    // Drops the learned memberships of one VLAN (nullopt: all); static ones stay.
+    void flushGroups(std::optional<VlanId> vid, TimePoint now);
     void onTimer(TimePoint now);
     std::optional<TimePoint> nextDeadline() const;
 
@@ -94,6 +116,9 @@ public:
     const querier::Querier* querier(VlanId vid, Family f) const;
     std::vector<VlanId> vlans() const;
     const BridgeCounters& counters() const { return counters_; }
+    // Settings a VLAN runs with (nullptr: no such VLAN).
+    const VlanSettings* settings(VlanId vid) const;
+    void setEventObserver(EventObserver fn) { observer_ = std::move(fn); }
 
 private:
     struct Vlan;
@@ -102,6 +127,7 @@ private:
     void drain(Vlan& v, TimePoint now);
     void sendKeepalives(Vlan& v, TimePoint now);
     wire::L2 l2For(VlanId vid, bool marker = false) const;
+    std::string portLabel(IfIndex port) const;
 
     std::string name_;
     IfIndex ifindex_;
@@ -113,6 +139,7 @@ private:
     std::map<IfIndex, std::pair<std::string, core::PortStatus>> ports_;
     std::map<VlanId, std::unique_ptr<Vlan>> vlans_;
     BridgeCounters counters_;
+    EventObserver observer_;
     uint64_t generationBase_ = 0;   // bumps when VLANs come and go
 };
 

@@ -52,6 +52,15 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
         bo.snooping = true;
     }
     if (info.mcast.router != bridge::RouterMode::Disabled) bo.router = bridge::RouterMode::Disabled;
+    // Source filtering of our (*,G) INCLUDE/EXCLUDE entries only takes effect in the
+    // kernel's IGMPv3/MLDv2 mode: otherwise br_multicast_flood() forwards every source
+    // to (*,G) INCLUDE ports and ignores (S,G) entries, and dumps carry no filter mode
+    // or source list (kernel-bridge.md §1.1 item 19). Reports never reach the kernel's
+    // engine (suppression), so the mode changes nothing else.
+    if (features_.sourceLists) {
+        if (info.mcast.igmpVersion != 3) bo.igmpVersion = 3;
+        if (info.mcast.mldVersion != 2) bo.mldVersion = 2;
+    }
     if (!bo.empty())
         if (auto st = bridge::setBridgeOptions(cmd_, ifindex, bo); !st)
             log->error("bridge '{}': setting multicast options: {}", name, st.error().str());

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <csignal>
+#include <utility>
 
 #include "agent/daemon/bridge_runtime.h"
+#include "agent/daemon/control.h"
 #include "agent/daemon/logging.h"
+#include "agent/daemon/notify.h"
 #include "version.h"
 
 namespace mcs::daemon {
@@ -56,6 +59,7 @@ int Daemon::run() {
             return 1;
         }
         config_ = std::move(*c);
+        applyLogLevels();
     } else {
         config_ = conf::defaultConfig();
     }
@@ -72,7 +76,9 @@ int Daemon::run() {
 
     loop_.handleSignals({SIGTERM, SIGINT, SIGHUP}, [this, log](int sig) {
         if (sig == SIGHUP) {
+            notifyReloading();
             reload();
+            notify("READY=1");
         } else {
             log->info("signal {}: stopping", sig);
             loop_.stop();
@@ -88,24 +94,42 @@ int Daemon::run() {
     links_.emplace(std::move(*mon));
     loop_.addFd(links_->fd(), EPOLLIN, [this, log](uint32_t) {
         if (auto st = links_->process(); !st) log->error("link monitor: {}", st.error().str());
+        startPendingBridges();
     });
     loop_.addDeadlineProvider([this] { return nextDeadline(); });
     loop_.setTimerHandler([this](TimePoint now) { onTimer(now); });
     loop_.setAfterRound([this] { afterRound(); });
+    control_ = std::make_unique<Control>(*this, loop_);
+    control_->startFrontends(opts_);
 
     if (auto st = links_->resync(); !st) {
         log->error("link dump: {}", st.error().str());
         return 1;
     }
+    startPendingBridges();
     for (const auto& name : opts_.bridges)
         if (std::none_of(bridges_.begin(), bridges_.end(),
                          [&](const auto& b) { return b.second->name == name; }))
             log->warn("bridge '{}' does not exist (yet): waiting for it", name);
     afterRound();
     log->info("mcsnoopd {} running", MCS_VERSION);
+    if (auto wd = watchdogInterval()) {
+        // The watchdog ping rides on the deadline machinery: a stuck loop stops it.
+        nextWatchdog_ = EventLoop::now();
+        watchdogEvery_ = *wd;
+    }
+    notify("READY=1\nSTATUS=snooping");
     loop_.run();
+    notify("STOPPING=1");
     shutdown();
     return exitCode_;
+}
+
+// Levels from the file apply unless the command line set them (it wins).
+void Daemon::applyLogLevels() {
+    if (!opts_.logLevelGiven) setLogLevel("all", conf::to_string(config_.global.logLevel));
+    for (const auto& [sub, lvl] : config_.global.logLevels) setLogLevel(conf::to_string(sub), conf::to_string(lvl));
+    for (const auto& [sub, lvl] : opts_.subsystemLevels) setLogLevel(sub, lvl);
 }
 
 std::vector<std::string> Daemon::reload() {
@@ -126,6 +150,8 @@ std::vector<std::string> Daemon::reload() {
     }
     auto d = conf::diff(config_, *c);
     config_ = std::move(*c);
+    if (control_) control_->configReloaded();
+    applyLogLevels();
     if (d.empty()) {
         log->info("reload: no change");
         return problems;
@@ -159,16 +185,15 @@ void Daemon::onLinkEvent(const bridge::LinkEvent& ev) {
     switch (ev.type) {
         case T::BridgeAdded:
         case T::BridgeUp:
-            if (it == bridges_.end() && ev.bridge.up && wanted(ev.bridge.name)) {
-                addBridge(ev.bridge);
-                // ports already enslaved come as PortAdded only once: take them now
-                if (bridges_.count(bi))
-                    for (const auto& [pi, port] : links_->ports())
-                        if (port.bridge.value == bi) addPort(*bridges_[bi], port);
-            }
+            // A dump reports a bridge before its ports: starting it here would reconcile
+            // and install the suppression table with no port known, and the kernel would
+            // learn (and we miss) reports of the ports until their PortAdded events.
+            if (it == bridges_.end() && ev.bridge.up && wanted(ev.bridge.name))
+                pendingBridges_.insert(bi);
             return;
         case T::BridgeRemoved:
         case T::BridgeDown:
+            pendingBridges_.erase(bi);
             if (it != bridges_.end()) removeBridge(ev.bridge.ifindex);
             return;
         case T::BridgeOptionsChanged:
@@ -222,14 +247,31 @@ void Daemon::addBridge(const bridge::BridgeInfo& info) {
     }
     auto br = std::make_unique<BridgeRuntime>(info, opts_, *cmd_, *writer_, *features_,
                                               [this, name = info.name](VlanId vid) {
-                                                  return settingsFor(name, vid);
+                                                  auto s = settingsFor(name, vid);
+                                                  if (control_) control_->adjust(name, vid, s);
+                                                  return s;
                                               });
+    if (control_) control_->attach(*br);
     std::vector<bridge::PortInfo> ports;
     for (const auto& [pi, port] : links_->ports())
         if (port.bridge == info.ifindex) ports.push_back(port);
     if (!br->start(loop_, now, ports)) return;
     log->info("bridge '{}' ({}): snooping", info.name, info.ifindex.value);
     bridges_[info.ifindex.value] = std::move(br);
+}
+
+void Daemon::startPendingBridges() {
+    for (int bi : std::exchange(pendingBridges_, {})) {
+        auto b = links_->bridges().find(bi);
+        if (b == links_->bridges().end() || !b->second.up || !wanted(b->second.name) ||
+            bridges_.count(bi))
+            continue;
+        addBridge(b->second);
+        // ports already enslaved come as PortAdded only once: take them now
+        if (bridges_.count(bi))
+            for (const auto& [pi, port] : links_->ports())
+                if (port.bridge.value == bi) addPort(*bridges_[bi], port);
+    }
 }
 
 void Daemon::removeBridge(IfIndex ifindex) {
@@ -252,6 +294,10 @@ void Daemon::removePort(BridgeRuntime& br, IfIndex port) {
 }
 
 void Daemon::onTimer(TimePoint now) {
+    if (watchdogEvery_ && now >= nextWatchdog_) {
+        notify("WATCHDOG=1");
+        nextWatchdog_ = now + *watchdogEvery_;
+    }
     for (auto& [ifi, br] : bridges_) br->agent->onTimer(now);
     if (now >= nextAddressPoll_) {
         nextAddressPoll_ = now + kAddressPoll;
@@ -261,6 +307,7 @@ void Daemon::onTimer(TimePoint now) {
 
 std::optional<TimePoint> Daemon::nextDeadline() const {
     std::optional<TimePoint> best = nextAddressPoll_;
+    if (watchdogEvery_ && nextWatchdog_ < *best) best = nextWatchdog_;
     for (const auto& [ifi, br] : bridges_) {
         for (auto t : {br->agent->nextDeadline(), br->retryAt(), br->graceUntil()})
             if (t && (!best || *t < *best)) best = t;
@@ -269,11 +316,14 @@ std::optional<TimePoint> Daemon::nextDeadline() const {
 }
 
 void Daemon::afterRound() {
+    // D-Bus requests first: what they change reaches the kernel in the sync below.
+    if (control_) control_->afterRound();
     auto now = EventLoop::now();
     for (auto& [ifi, br] : bridges_) br->sync(now);
 }
 
 void Daemon::shutdown() {
+    control_.reset();
     for (auto& [ifi, br] : bridges_) br->stop(loop_, false, opts_.flushOnExit);
     bridges_.clear();
     logger("daemon")->info("stopped");

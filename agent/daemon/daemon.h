@@ -22,6 +22,7 @@
 namespace mcs::daemon {
 
 struct BridgeRuntime;
+class Control;
 
 class Daemon {
 public:
@@ -42,6 +43,7 @@ public:
 private:
     void onLinkEvent(const bridge::LinkEvent& ev);
     void addBridge(const bridge::BridgeInfo& info);
+    void startPendingBridges();
     void removeBridge(IfIndex ifindex);
     void addPort(BridgeRuntime& br, const bridge::PortInfo& port);
     void removePort(BridgeRuntime& br, IfIndex port);
@@ -49,6 +51,7 @@ private:
     void onTimer(TimePoint now);
     std::optional<TimePoint> nextDeadline() const;
     void shutdown();
+    void applyLogLevels();
     bool wanted(const std::string& bridgeName) const;
     VlanSettings settingsFor(const std::string& bridgeName, VlanId vid) const;
 
@@ -60,7 +63,13 @@ private:
     std::optional<bridge::KernelFeatures> features_;
     std::optional<bridge::MdbWriter> writer_;
     std::map<int, std::unique_ptr<BridgeRuntime>> bridges_;
+    std::unique_ptr<Control> control_;   // control API (D-Bus); created by run()
+    // Bridges that appeared (or came up) during the link batch being processed: they
+    // start once the batch is done, when the model holds all their ports.
+    std::set<int> pendingBridges_;
     TimePoint nextAddressPoll_{};
+    std::optional<Duration> watchdogEvery_;
+    TimePoint nextWatchdog_{};
     int exitCode_ = 0;
 };
 

@@ -61,6 +61,7 @@ Result<Options, std::string> parseOptions(int argc, char** argv) {
             o.strict = true;
         } else if (a == "--log-level") {
             err = takeValue(o.logLevel);
+            o.logLevelGiven = true;
         } else if (a == "--log") {
             if (!(err = takeValue(value))) {
                 auto eq = value.find('=');

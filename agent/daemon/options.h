@@ -21,6 +21,7 @@ struct Options {
     bool strict = false;                    // --strict: SHOULD-level packet checks
     bool timestamps = false;                // --log-timestamps (journald adds its own)
     std::string logLevel = "info";          // --log-level LEVEL
+    bool logLevelGiven = false;
     std::vector<std::pair<std::string, std::string>> subsystemLevels;  // --log SUBSYS=LEVEL
     bool version = false;
     bool help = false;

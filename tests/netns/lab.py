@@ -68,6 +68,7 @@ class Host:
     ifname: str = "eth0"
     ipv4: str = ""
     ipv6_ll: str = ""
+    mac: str = ""
     procs: list = field(default_factory=list)
 
     def run(self, *cmd: str, check: bool = True, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -115,6 +116,23 @@ class Host:
         wait_until(lambda: out.exists(), 5, what=f"{self.name} sniffing {group}")
         return r
 
+    def sniff_control(self, group: str | None = None) -> "ControlSniffer":
+        """Count IGMP/MLD reports and leaves that reach this host's eth0 (per source MAC);
+        with `group`, only those carrying that group."""
+        out = self.lab.tmp / f"ctl-{self.name}-{uuid.uuid4().hex[:6]}"
+        args = [PY, str(MCAST_TOOL), "ctl", "--ifname", "eth0", "--out", str(out)]
+        if group:
+            args += ["--group", group]
+        p = self.spawn(*args)
+        wait_until(lambda: out.exists(), 5, what=f"{self.name} sniffing control frames")
+        return ControlSniffer(self, out, p)
+
+    def sender(self, group: str, interval: float = 0.01, port: int = 5000) -> subprocess.Popen:
+        """Send to `group` every `interval` seconds until the returned process is
+        stopped (lab.kill) or the lab closes."""
+        return self.spawn(PY, str(MCAST_TOOL), "send", "--group", group, "--ifname", self.ifname,
+                          "--port", str(port), "--count", "0", "--interval", str(interval))
+
     def send(self, group: str, count: int = 5, port: int = 5000, interval: float = 0.01,
              payload: str = "mcsnoopd-test") -> None:
         self.run(PY, str(MCAST_TOOL), "send", "--group", group, "--ifname", self.ifname,
@@ -144,6 +162,48 @@ class Receiver:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+@dataclass
+class ControlSniffer:
+    host: Host
+    out: Path
+    proc: subprocess.Popen
+
+    def counts(self) -> dict[str, int]:
+        """Reports/leaves received so far, by source MAC."""
+        try:
+            return json.loads(self.out.read_text() or "{}")
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def from_macs(self, macs) -> int:
+        c = self.counts()
+        return sum(c.get(m, 0) for m in macs)
+
+    def stop(self) -> None:
+        self.host.lab.kill(self.proc)
+
+
+class MdbMonitor:
+    """`bridge monitor mdb` in the switch namespace, lines kept in a file."""
+
+    def __init__(self, lab: "Lab"):
+        self.path = lab.tmp / f"mdbmon-{uuid.uuid4().hex[:6]}"
+        self.file = open(self.path, "w")
+        self.proc = lab.swspawn("stdbuf", "-oL", "bridge", "monitor", "mdb", stdout=self.file)
+        self.lab = lab
+
+    def lines(self) -> list[str]:
+        return self.path.read_text().splitlines()
+
+    def deleted(self, group: str | None = None) -> list[str]:
+        return [l for l in self.lines() if l.startswith("Deleted") and (group is None or
+                f" grp {group} " in l + " ")]
+
+    def stop(self) -> None:
+        self.lab.kill(self.proc)
+        self.file.close()
 
 
 class Lab:
@@ -195,7 +255,8 @@ class Lab:
         h = Host(self, name, ns, port)
         h.ipv4 = f"192.0.2.{10 + index}"
         h.run("ip", "link", "set", "lo", "up")
-        h.run("ip", "link", "set", "eth0", "address", f"02:00:00:00:00:{index:02x}")
+        h.mac = f"02:00:00:00:00:{index:02x}"
+        h.run("ip", "link", "set", "eth0", "address", h.mac)
         h.run("ip", "addr", "add", f"{h.ipv4}/24", "dev", "eth0")
         h.run("ip", "link", "set", "eth0", "up")
         h.ipv6_ll = f"fe80::ff:fe00:{index:x}"
@@ -208,6 +269,59 @@ class Lab:
         h.sysctl("net.ipv6.conf.eth0.mldv1_unsolicited_report_interval", 100)
         self.hosts[name] = h
         return h
+
+    def querier_host(self, name: str, igmp_version: int = 3, mld_version: int = 2,
+                     query_interval: float = 4, response_interval: float = 1,
+                     last_member_interval: float = 0.5, last_member_count: int = 2,
+                     startup_interval: float = 0.5) -> Host:
+        """A host that is an IGMP/MLD querier: eth0 enslaved to a Linux bridge `qbr` in the
+        host's namespace, which holds the host's address and runs the kernel's own querier
+        (mcast_querier 1, sources from its addresses). It sends general queries, and
+        group-specific queries for leaves of groups it learned (our daemon forwards reports
+        there: it is a router port). Times in seconds."""
+        h = self.add_host(name)
+
+        def cs(sec: float) -> str:  # iproute2 takes centiseconds
+            return str(int(round(sec * 100)))
+
+        h.run("ip", "link", "add", "qbr", "type", "bridge", "mcast_snooping", "1",
+              "mcast_igmp_version", str(igmp_version), "mcast_mld_version", str(mld_version),
+              "mcast_query_use_ifaddr", "1", "mcast_query_interval", cs(query_interval),
+              "mcast_query_response_interval", cs(response_interval),
+              "mcast_startup_query_interval", cs(startup_interval),
+              "mcast_last_member_interval", cs(last_member_interval),
+              "mcast_last_member_count", str(last_member_count))
+        h.sysctl("net.ipv6.conf.qbr.accept_dad", 0)
+        h.run("ip", "addr", "del", f"{h.ipv4}/24", "dev", "eth0")
+        h.run("ip", "link", "set", "eth0", "master", "qbr")
+        h.run("ip", "addr", "add", f"{h.ipv4}/24", "dev", "qbr")
+        h.run("ip", "link", "set", "qbr", "up")
+        h.run("ip", "link", "set", "dev", "qbr", "type", "bridge", "mcast_querier", "1")
+        h.ifname = "qbr"
+        return h
+
+    def pimd_host(self, name: str) -> Host:
+        """A host running pimd (PIM-SM router): its PIM hellos (at start, then every 30 s)
+        mark its port as a multicast-router port. pimd's IGMP queries carry a bad checksum
+        (lab-notes.md) and do not count."""
+        h = self.add_host(name)
+        conf = self.tmp / f"pimd-{name}.conf"
+        conf.write_text("phyint eth0 enable\n")
+        # pimd writes /run/pimd.*: private /run in a mount namespace.
+        h.spawn("unshare", "-m", "sh", "-c", f"mount -t tmpfs tmpfs /run && exec pimd -f -c {conf}")
+        return h
+
+    def mcast_router(self, port: str) -> int:
+        """The kernel's mcast_router of a bridge port (0 disabled, 1 learning, 2 permanent)."""
+        return int(self.link_info(port)["linkinfo"]["info_slave_data"]["multicast_router"])
+
+    def kernel_port_entries(self) -> list[dict]:
+        """MDB entries on bridge ports that the kernel learned by itself."""
+        return [e for e in self.mdb() if e.get("port") != self.bridge
+                and e.get("protocol", "kernel") == "kernel"]
+
+    def mdb_monitor(self) -> MdbMonitor:
+        return MdbMonitor(self)
 
     def swrun(self, *cmd: str, check: bool = True, timeout: float = 30) -> subprocess.CompletedProcess:
         return sh(["ip", "netns", "exec", self.sw, *cmd], check=check, timeout=timeout)

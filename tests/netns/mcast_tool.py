@@ -5,11 +5,16 @@ recv: joins GROUP (any-source, or source-specific with --source) on IFNAME with
       the host's own IGMP/MLD stack and writes the number of datagrams received
       to OUT after every datagram (OUT is created at once, holding 0). SIGTERM
       closes the socket, which makes the kernel send a leave.
-send: sends COUNT datagrams to GROUP out of IFNAME with TTL/hop limit 8.
+send: sends COUNT datagrams (0: until stopped) to GROUP out of IFNAME with TTL/hop
+      limit 8.
+ctl: counts IGMP reports/leaves and MLD reports/dones arriving on IFNAME (frames the
+     host itself sends are not counted), per source MAC, as JSON in OUT; with
+     --group only those that carry GROUP. Queries, PIM and data are not counted.
 """
 
 import argparse
 import ipaddress
+import json
 import os
 import signal
 import socket
@@ -110,6 +115,55 @@ def sniff(a) -> None:
             publish()
 
 
+IGMP_REPORTS = {0x12: "igmpv1", 0x16: "igmpv2", 0x17: "leave", 0x22: "igmpv3"}
+MLD_REPORTS = {131: "mldv1", 132: "done", 143: "mldv2"}
+
+
+def control_kind(frame: bytes):
+    """(kind, L4 payload) of an IGMP/MLD report or leave, else None."""
+    et = frame[12:14]
+    if et == b"\x08\x00" and len(frame) >= 34 and frame[23] == 2:
+        l4 = frame[14 + (frame[14] & 0x0F) * 4:]
+        kind = IGMP_REPORTS.get(l4[0]) if l4 else None
+        return (kind, l4) if kind else None
+    if et == b"\x86\xdd" and len(frame) >= 54:
+        nh, off = frame[20], 54
+        while nh in (0, 43, 60) and off + 2 <= len(frame):  # hop-by-hop, routing, dest opts
+            nh, off = frame[off], off + (frame[off + 1] + 1) * 8
+        if nh != 58 or off >= len(frame):
+            return None
+        kind = MLD_REPORTS.get(frame[off])
+        return (kind, frame[off:]) if kind else None
+    return None
+
+
+def ctl(a) -> None:
+    ETH_P_ALL = 0x0003
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((a.ifname, 0))
+    grp = ipaddress.ip_address(a.group).packed if a.group else None
+    counts: dict[str, int] = {}
+    tmp = a.out + ".tmp"
+
+    def publish():
+        with open(tmp, "w") as f:
+            json.dump(counts, f)
+        os.replace(tmp, a.out)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    publish()
+    while True:
+        frame, addr = s.recvfrom(65535)
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        c = control_kind(frame)
+        if not c or (grp and grp not in c[1]):
+            continue
+        mac = frame[6:12].hex(":")
+        counts[mac] = counts.get(mac, 0) + 1
+        publish()
+
+
 def send(a) -> None:
     grp = ipaddress.ip_address(a.group)
     if grp.version == 4:
@@ -122,15 +176,17 @@ def send(a) -> None:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 8)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex(a.ifname))
         dst = (a.group, a.port, 0, ifindex(a.ifname))
-    for _ in range(a.count):
+    n = 0
+    while a.count <= 0 or n < a.count:  # --count 0: until SIGTERM
         s.sendto(a.payload.encode(), dst)
+        n += 1
         time.sleep(a.interval)
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["recv", "send", "sniff"])
-    p.add_argument("--group", required=True)
+    p.add_argument("mode", choices=["recv", "send", "sniff", "ctl"])
+    p.add_argument("--group")
     p.add_argument("--source")
     p.add_argument("--ifname", default="eth0")
     p.add_argument("--port", type=int, default=5000)
@@ -139,7 +195,9 @@ def main() -> None:
     p.add_argument("--interval", type=float, default=0.01)
     p.add_argument("--payload", default="mcsnoopd-test")
     a = p.parse_args()
-    {"recv": recv, "send": send, "sniff": sniff}[a.mode](a)
+    if a.mode != "ctl" and not a.group:
+        p.error("--group is required")
+    {"recv": recv, "send": send, "sniff": sniff, "ctl": ctl}[a.mode](a)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""unittest base class for the netns integration tests: every test builds its own
+Lab (and Daemon), and both are torn down by cleanups even when the test fails.
+When a test fails, the tail of each daemon log it started is printed."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+import unittest
+
+from daemon import Daemon
+from lab import Lab, wait_until
+
+# Short protocol timers for tests (seconds): query interval 4, response interval 1,
+# last member interval 0.5. Startup grace after a restart = 4 + 1 = 5 s.
+QUERY_INTERVAL = 4
+RESPONSE_INTERVAL = 1
+LMQI = 0.5
+LMQC = 2
+
+
+def config(*, immediate_leave: bool = False, querier: bool = False, extra: str = "",
+           bridge: str = "br0", ports: str = "") -> str:
+    """A TOML configuration for one bridge with the short test timers."""
+    return f"""
+[[bridge]]
+name = "{bridge}"
+immediate-leave = {str(immediate_leave).lower()}
+{extra}
+
+[bridge.querier]
+enabled = {str(querier).lower()}
+interval = {QUERY_INTERVAL}
+response-interval = {RESPONSE_INTERVAL}
+last-member-interval = {LMQI}
+last-member-count = {LMQC}
+{ports}
+"""
+
+
+class LabCase(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.started = time.monotonic()
+        self.daemons: list[Daemon] = []
+
+    def make_lab(self, hosts=("h1", "h2", "h3"), **kw) -> Lab:
+        lab = Lab(hosts=hosts, **kw)
+        self.addCleanup(self._close_lab, lab)
+        self.lab = lab
+        return lab
+
+    def start_daemon(self, *args: str, config: str | None = None, lab: Lab | None = None) -> Daemon:
+        d = Daemon(lab or self.lab, *args, config=config)
+        self.daemons.append(d)
+        self.addCleanup(self._stop_daemon, d)
+        return d
+
+    def _failed(self) -> bool:
+        res = getattr(self._outcome, "result", None)
+        if res is None:
+            return False
+        return any(t is self for t, _ in list(res.failures) + list(res.errors))
+
+    def _stop_daemon(self, d: Daemon) -> None:
+        if d.proc.poll() is None:
+            d.stop()
+
+    def _close_lab(self, lab: Lab) -> None:
+        failed = self._failed() or getattr(self._outcome, "success", True) is False
+        if failed:
+            for d in self.daemons:
+                try:
+                    text = d.log_text()
+                except OSError:
+                    continue
+                tail = "\n".join(text.splitlines()[-60:])
+                print(f"\n---- {d.log_path} (last 60 lines) ----\n{tail}", file=sys.stderr)
+        lab.close()
+        if not failed:
+            shutil.rmtree(lab.tmp, ignore_errors=True)
+
+    # ---- assertions -----------------------------------------------------------
+    def entries(self, group: str, source: str | None = None) -> list[dict]:
+        return [e for e in self.lab.mdb() if e.get("grp") == group
+                and e.get("port") != self.lab.bridge
+                and (source is None or e.get("src") == source)]
+
+    def wait_entry(self, group: str, ports: set[str], source: str | None = None,
+                   timeout: float = 5) -> list[dict]:
+        """Waits until exactly `ports` hold an entry for group (and source), then checks
+        that each is ours: permanent, protocol 183."""
+        wait_until(lambda: self.lab.mdb_ports(group, source) == ports, timeout,
+                   what=f"MDB {group} {source or '*'} on {sorted(ports)} "
+                        f"(now {sorted(self.lab.mdb_ports(group, source))})")
+        es = self.entries(group, source)
+        for e in es:
+            self.assertEqual(e.get("state"), "permanent", e)
+            self.assertEqual(e.get("protocol"), "183", e)
+        return es
+
+    def assertNoKernelEntries(self):
+        self.assertEqual(self.lab.kernel_port_entries(), [],
+                         "the kernel learned entries by itself while the daemon runs")
