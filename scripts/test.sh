@@ -30,7 +30,5 @@ echo "== ctest (ASan+UBSan) =="
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j1 --timeout 900)
 
 echo "== fuzz (short runs) =="
-for f in scripts/fuzz*.sh; do
-  [ -x "$f" ] && "$f" "${MCS_FUZZ_SECONDS:-30}"
-done
+./scripts/fuzz.sh "${MCS_FUZZ_SECONDS:-30}" frame config
 echo "test.sh: all passed"
