@@ -86,12 +86,17 @@ Result<std::string, Error> suppressionRuleset(std::string_view bridgeName, const
     }
     s += "\tchain prerouting {\n";
     s += "\t\ttype filter hook prerouting priority -300; policy accept;\n";
+    // `meta protocol` and not nft's implicit `ether type` dependency: for a VLAN-tagged
+    // frame the kernel has already moved the tag out of the data, but nft rebuilds it
+    // for link-header loads, so `ether type` reads 0x8100 and tagged reports would
+    // slip through to the kernel's snooping (seen on 6.1 in the VM lane).
     // RFC 1112 v1 report 0x12, RFC 2236 v2 report 0x16 / leave 0x17, RFC 3376 v3 report 0x22.
-    s += "\t\t" + sel +
+    s += "\t\tmeta protocol ip " + sel +
          " igmp type { membership-report-v1, membership-report-v2, membership-report-v3, leave-group } "
          "counter drop\n";
     // RFC 2710 report 131 / done 132, RFC 3810 v2 report 143.
-    s += "\t\t" + sel + " icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } counter drop\n";
+    s += "\t\tmeta protocol ip6 " + sel +
+         " icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } counter drop\n";
     s += "\t}\n";
     if (quietMac) {
         s += "\tchain output {\n";

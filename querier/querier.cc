@@ -374,9 +374,14 @@ void Querier::scheduledGeneral(TimePoint now) {
     nextGeneral_ = now + (startupLeft_ > 0 ? t.startupQueryInterval : t.queryInterval);
 }
 
-void Querier::sendGeneral(QueryReason reason, TimePoint now) {
+std::optional<wire::QuerySpec> Querier::generalQuerySpec() const {
+    if (state_ != QuerierState::Querier) return std::nullopt;
+    return buildGeneralSpec();
+}
+
+std::optional<wire::QuerySpec> Querier::buildGeneralSpec() const {
     const std::optional<IpAddr> src = sourceAddress();
-    if (!src) return;
+    if (!src) return std::nullopt;
     const Timing t = timing();
     wire::QuerySpec spec;
     spec.version = operating_;
@@ -385,6 +390,13 @@ void Querier::sendGeneral(QueryReason reason, TimePoint now) {
     spec.maxRespMs = advertisedMaxRespMs(operating_, t.queryResponseInterval);
     spec.qrv = qrvField(t.robustness);
     spec.qqiSec = advertisedQqiSec(t.queryInterval);
+    return spec;
+}
+
+void Querier::sendGeneral(QueryReason reason, TimePoint now) {
+    std::optional<wire::QuerySpec> built = buildGeneralSpec();
+    if (!built) return;
+    wire::QuerySpec spec = std::move(*built);
     ++counters_.generalQueriesSent;
     switch (reason) {
         case QueryReason::Startup: ++counters_.startupQueriesSent; break;

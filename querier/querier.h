@@ -151,6 +151,10 @@ public:
     // IGMPv2/MLDv1: Q(G) only).
     bool canQueryGroups() const { return operating_ != wire::ProtoVersion::IgmpV1; }
     bool canQuerySources() const;
+    // What a general query from us says right now (version, source, codes), while we are
+    // the querier; the daemon sends it out of one port that starts forwarding (RFC 4541
+    // §2.1.1, catalog S-10). It is not one of our scheduled queries: nothing is counted.
+    std::optional<wire::QuerySpec> generalQuerySpec() const;
     // Values adopted from the elected querier (empty while we are the querier or none is known).
     const Adopted& adopted() const { return adopted_; }
     // Effective values: ours while we query, adopted ones while another querier is elected.
@@ -197,6 +201,7 @@ private:
     void recomputeOperating();
     void adopt(const wire::Query& q);
     void scheduledGeneral(TimePoint now);
+    std::optional<wire::QuerySpec> buildGeneralSpec() const;
     void sendGeneral(QueryReason reason, TimePoint now);
     void sendProxyGeneral(TimePoint now);
     void flushSpecific(TimePoint now);

@@ -13,9 +13,13 @@ PKGS="
   clang libclang-rt-14-dev
   iproute2 nftables iputils-ping tcpdump pimd jq procps psmisc
   python3 python3-scapy
+  debhelper lintian debootstrap systemd man-db busybox curl
 "
+# The VM lane (docs/vm.md). Debian's kernel is not installed on the host (that would
+# run initramfs/bootloader hooks): tests/vm/setup.sh unpacks it into build/vm, and
+# each vm test runs that setup itself, so this is only a way to prepare ahead.
 if [ "${MCS_WITH_VM:-0}" = 1 ]; then
-  PKGS="$PKGS qemu-system-x86 linux-image-amd64 busybox-static"
+  PKGS="$PKGS qemu-system-x86 kmod cpio xz-utils"
 fi
 
 missing=""
@@ -27,5 +31,8 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing
+fi
+if [ "${MCS_WITH_VM:-0}" = 1 ]; then
+  "$(dirname "$0")/../tests/vm/setup.sh" || [ $? = 77 ]
 fi
 echo "install-deps: all packages present"

@@ -171,14 +171,20 @@ void Snooper::Impl::applyFilter(Port& p, TimePoint now) {
 void Snooper::Impl::endFlood(FloodEndReason why) {
     if (!flood.active) return;
     flood = FloodInfo{};
+    floodQueries = {};
     events.push_back(FloodEnded{vid, why});
     ++portsGen;
 }
 
-// Cisco "tcn flood query count": the flood ends after N general queries.
-void Snooper::Impl::generalQuerySeen() {
+// Cisco "tcn flood query count": the flood ends after N general queries, counted per
+// family: a dual-stack querier sends an IGMP and an MLD query at the same moment (its
+// topology-change queries too), which is one query round, not two.
+void Snooper::Impl::generalQuerySeen(Family f) {
     if (!flood.active) return;
-    if (++flood.queriesSeen >= std::max<uint8_t>(cfg.tcn.floodQueryCount, 1)) endFlood(FloodEndReason::Queries);
+    auto& n = floodQueries[fi(f)];
+    if (n < 255) ++n;
+    flood.queriesSeen = std::max(floodQueries[0], floodQueries[1]);
+    if (flood.queriesSeen >= std::max<uint8_t>(cfg.tcn.floodQueryCount, 1)) endFlood(FloodEndReason::Queries);
 }
 
 // ============================ Snooper ============================
@@ -353,6 +359,7 @@ void Snooper::onTopologyChange(TimePoint now) {
         const Duration qi = std::max(s.timers[0].queryInterval, s.timers[1].queryInterval);
         // A new TC restarts the count (the TC flag stays set for the whole TC period).
         s.flood = FloodInfo{true, 0, now + qi * n};
+        s.floodQueries = {};
     }
     const bool solicit = s.cfg.tcn.querySolicit || s.cfg.tcn.bridgeIsRoot;
     for (Family f : kFamilies) {
@@ -370,9 +377,8 @@ void Snooper::setOwnQuerierActive(Family f, bool active, TimePoint now) {
 }
 
 void Snooper::ownGeneralQuerySent(Family f, TimePoint now) {
-    (void)f;
     (void)now;
-    impl_->generalQuerySeen();
+    impl_->generalQuerySeen(f);
 }
 
 void Snooper::onTimer(TimePoint now) {

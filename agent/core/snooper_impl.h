@@ -103,6 +103,7 @@ struct Snooper::Impl {
     std::array<std::optional<QuerierInfo>, 2> queriers;
     std::array<bool, 2> ownQuerier{};
     FloodInfo flood;
+    std::array<uint8_t, 2> floodQueries{};   // general queries seen per family
     std::set<StaticKey> statics;
     uint64_t seq = 0;
     int64_t totalSources = 0;
@@ -134,7 +135,7 @@ struct Snooper::Impl {
     void applyStatics(TimePoint now);
     void applyFilter(Port& p, TimePoint now);
     void endFlood(FloodEndReason why);
-    void generalQuerySeen();
+    void generalQuerySeen(Family f);
 
     // ---- received messages (snooper_rx.cc) ----
     enum class RecordOutcome { Accepted, Ignored, Denied };

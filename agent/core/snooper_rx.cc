@@ -221,7 +221,7 @@ RxVerdict Snooper::Impl::onQuery(Port& p, const wire::Decoded& d, const wire::Qu
         }
         // Any general query ends TCN flooding, proxy ones too: a Linux bridge querier
         // without mcast_query_use_ifaddr sends from 0.0.0.0.
-        generalQuerySeen();
+        generalQuerySeen(f);
         return RxVerdict{};
     }
     // RFC 9776 §6.6.1 Table 10 / RFC 9777 §7.6.1 Table 9 and RFC 2236 §7 non-querier

@@ -13,16 +13,16 @@ namespace {
 // core emit requests); a bound keeps a bug from looping forever.
 constexpr int kMaxDrainRounds = 8;
 
-wire::ProtoVersion queryVersionFor(core::CompatMode mode, wire::ProtoVersion operating) {
-    switch (mode) {
-        case core::CompatMode::IgmpV1:
-        case core::CompatMode::IgmpV2:
-            return wire::ProtoVersion::IgmpV2;
-        case core::CompatMode::MldV1:
-            return wire::ProtoVersion::MldV1;
-        default:
-            return operating;
-    }
+// Group(-and-source)-specific queries go out in the querier's operating version, not
+// in the (group, port) compatibility mode: older hosts read newer queries (RFC 2236
+// §2.5: "MUST ignore anything past the first 8 octets"; MLDv1 hosts likewise take an
+// MLDv2 query as an MLDv1 one), the router's compatibility modes change only how it
+// reads reports (RFC 9776 §7.3.2, RFC 9777 §8.3.2), and an older-version query would
+// push every newer host on the port into its older-version-querier mode for minutes
+// (RFC 9776 §7.2.1). IGMPv1 has no specific queries.
+std::optional<wire::ProtoVersion> specificQueryVersion(wire::ProtoVersion operating) {
+    if (operating == wire::ProtoVersion::IgmpV1) return std::nullopt;
+    return operating;
 }
 
 std::string describe(const querier::Event& ev) {
@@ -349,14 +349,24 @@ void BridgeAgent::drain(Vlan& v, TimePoint now) {
                                        : addr6_.value_or(IpAddr::unspecified(Family::V6));
                         frame = wire::buildQuerySolicitation(l2For(v.vid), src);
                     } else if constexpr (std::is_same_v<T, core::GeneralQueryRequest>) {
-                        v.q(m.family).onTopologyChange(now);
-                        return;
+                        // Without a port it is the core's answer to a topology change,
+                        // which onTopologyChange() already gave the queriers (proxy mode
+                        // included): telling them again counted every change twice. With
+                        // a port, that port starts forwarding: a general query out of it
+                        // alone (RFC 4541 §2.1.1) finds its members without flooding the
+                        // VLAN or counting a topology change.
+                        if (!out.port) return;
+                        auto spec = v.q(m.family).generalQuerySpec();
+                        if (!spec) return;
+                        frame = wire::buildQuery(l2For(v.vid), *spec);
                     } else if constexpr (std::is_same_v<T, core::GroupQueryRequest>) {
                         auto& q = v.q(m.family);
                         auto src = q.sourceAddress();
                         if (!src) return;
+                        auto version = specificQueryVersion(q.operatingVersion());
+                        if (!version) return;
                         wire::QuerySpec spec;
-                        spec.version = queryVersionFor(m.mode, q.operatingVersion());
+                        spec.version = *version;
                         spec.src = *src;
                         spec.group = m.group;
                         if (spec.version == wire::ProtoVersion::IgmpV3 ||

@@ -8,6 +8,7 @@
 #include "agent/daemon/logging.h"
 #include "bridge/mdb_reader.h"
 #include "bridge/port_config.h"
+#include "bridge/uapi_compat.h"
 
 namespace mcs::daemon {
 
@@ -56,8 +57,10 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
     // kernel's IGMPv3/MLDv2 mode: otherwise br_multicast_flood() forwards every source
     // to (*,G) INCLUDE ports and ignores (S,G) entries, and dumps carry no filter mode
     // or source list (kernel-bridge.md §1.1 item 19). Reports never reach the kernel's
-    // engine (suppression), so the mode changes nothing else.
-    if (features_.sourceLists) {
+    // engine (suppression), so the mode changes nothing else. Kernels with (S,G)
+    // entries but no source lists (5.10-6.2) need it too: the core expresses
+    // INCLUDE{S} as (S,G) entries there, which v2 mode never looks up.
+    if (features_.sourceLists || features_.sgEntries) {
         if (info.mcast.igmpVersion != 3) bo.igmpVersion = 3;
         if (info.mcast.mldVersion != 2) bo.mldVersion = 2;
     }
@@ -69,7 +72,12 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
 
     // Every current port is in the table before the reconcile below removes what the
     // kernel learned, so nothing is relearned behind our back in between.
-    for (const auto& p : ports) portNames_[p.ifindex] = p.name;
+    for (const auto& p : ports) {
+        portNames_[p.ifindex] = p.name;
+        // A restart must not cut a router port off every group until the router's
+        // next query or hello marks it again: it stays one through the grace period.
+        if (p.attrs.mcastRouter == bridge::RouterMode::Permanent) adoptedRouters_.insert(p.ifindex);
+    }
     std::vector<std::string> names;
     for (const auto& [i, n] : portNames_) names.push_back(n);
     if (auto st = bridge::installSuppression(name, names, kKeepaliveMac); !st) {
@@ -96,11 +104,16 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
 
     addresses_ = bridge::readAddresses(name);
     agent->setAddresses(addresses_.ipv4, addresses_.ipv6LinkLocal, now);
-    agent->setVlans({VlanId{0}}, now);
+    // VLAN 0 alone, or one snooping domain per VLAN of the ports (vlans.h).
+    vlans.setBridgeOptions(info.mcast);
+    for (const auto& p : ports) vlans.setPort(p.ifindex, p.name, p.vlans);
+    vlans.updateAgent(*agent, now);
 
     // Startup reconcile (kernel-bridge.md §3.5): ours stay until relearned or the
-    // grace period ends; kernel-learned port entries go at once (they bypass policy);
-    // an administrator's entries are left alone.
+    // grace period ends; so do kernel-learned port entries (members that joined while
+    // we were away: deleting them now would cut them off until they report again; a
+    // relearned one is replaced by ours, see sync()); an administrator's entries are
+    // left alone.
     auto loaded = record_.load();
     std::set<MdbKey> recordKeys;
     if (loaded) recordKeys = std::move(loaded->keys);
@@ -112,24 +125,26 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
         applied = bridge::ownedSnapshot(mdb->entries, bridge::kMcsRtProt, rec);
         writer_.adopt(ifindex, applied);
         for (const auto& [k, a] : applied) adopted_.insert(k);
-        MdbDelta kernelLearned;
         size_t admin = 0;
         for (const auto& e : mdb->entries) {
             auto origin = bridge::classifyEntry(e, bridge::kMcsRtProt, rec);
-            if (origin == bridge::EntryOrigin::Kernel)
-                kernelLearned.remove.push_back(e.key);
+            // STAR_EXCL copies are the kernel's bookkeeping for a (*,G) EXCLUDE (ours
+            // too): they go with it and must not be removed on their own.
+            if (origin == bridge::EntryOrigin::Kernel && !(e.flags & bridge::uapi::kMdbFlagsStarExcl))
+                kernelLearned_.insert(e.key);
             else if (origin == bridge::EntryOrigin::Admin)
                 ++admin;
         }
-        if (!kernelLearned.empty()) writer_.apply(ifindex, kernelLearned);
-        const auto t = agent->snooper(VlanId{0})->timers(Family::V4);
-        graceUntil_ = now + t.queryInterval + t.queryResponseInterval;
+        graceUntil_ = now;
+        if (const auto vids = agent->vlans(); !vids.empty()) {
+            const auto t = agent->snooper(vids.front())->timers(Family::V4);
+            graceUntil_ = now + t.queryInterval + t.queryResponseInterval;
+        }
         logger("mdb")->info(
-            "bridge '{}': startup reconcile: {} entries of ours kept for {} s, {} kernel-learned "
-            "removed, {} of others left alone",
-            name, adopted_.size(),
-            std::chrono::duration_cast<seconds>(graceUntil_ - now).count(),
-            kernelLearned.remove.size(), admin);
+            "bridge '{}': startup reconcile: {} entries of ours and {} kernel-learned kept for {} s, "
+            "{} of others left alone",
+            name, adopted_.size(), kernelLearned_.size(),
+            std::chrono::duration_cast<seconds>(graceUntil_ - now).count(), admin);
     }
     return true;
 }
@@ -201,12 +216,18 @@ void BridgeRuntime::readPort(IfIndex port) {
     for (int i = 0; i < kFramesPerWakeup; ++i) {
         auto rx = it->second.receive();
         if (!rx) {
-            logger("daemon")->warn("bridge '{}' port {}: receive: {}", name, port.value,
-                                   rx.error().str());
+            // A packet socket reports ENETDOWN once when its port goes down: expected
+            // (the link monitor reports the port down), and the socket works again
+            // when the port comes up.
+            logger("daemon")->log(rx.error().code == ENETDOWN ? spdlog::level::debug : spdlog::level::warn,
+                                  "bridge '{}' port {}: receive: {}", name, port.value, rx.error().str());
             return;
         }
         if (!*rx) return;
-        agent->onFrame(port, (*rx)->vid, (*rx)->data, now);
+        // On a VLAN-filtering bridge: the frame's VLAN (untagged: the port's PVID), or
+        // nothing if the bridge itself drops it.
+        const auto in = vlans.ingress(port, (*rx)->vid, (*rx)->data);
+        if (in.accept) agent->onFrame(port, in.vid, (*rx)->data, now);
     }
 }
 
@@ -218,7 +239,8 @@ void BridgeRuntime::onBridgeOptions(const bridge::BridgeInfo& bi, TimePoint now)
                    name, bi.mcast.hashMax);
     if (bi.mac != info.mac) agent->setMac(bi.mac);
     info = bi;
-    (void)now;
+    vlans.setBridgeOptions(bi.mcast);
+    vlans.updateAgent(*agent, now);
 }
 
 void BridgeRuntime::refreshAddresses(TimePoint now) {
@@ -231,6 +253,14 @@ void BridgeRuntime::refreshAddresses(TimePoint now) {
 void BridgeRuntime::sendOnPort(IfIndex port, std::span<const uint8_t> frame) {
     auto it = portSockets_.find(port);
     if (it == portSockets_.end()) return;
+    // A port socket bypasses the bridge's egress policy: tag as the port carries the VLAN.
+    wire::Frame untagged;
+    if (const auto e = vlans.egress(port, frame); e == BridgeVlans::Egress::Drop) {
+        return;
+    } else if (e == BridgeVlans::Egress::Untag) {
+        untagged = wire::retag(frame, std::nullopt);
+        frame = untagged;
+    }
     if (auto st = it->second.send(frame); !st) {
         ++txErrors;
         logger("daemon")->debug("bridge '{}' port {}: send: {}", name, port.value, st.error().str());
@@ -239,6 +269,14 @@ void BridgeRuntime::sendOnPort(IfIndex port, std::span<const uint8_t> frame) {
 
 void BridgeRuntime::sendViaBridge(std::span<const uint8_t> frame) {
     if (!bridgeSocket_) return;
+    // The bridge device sends only in VLANs it is a member of: elsewhere the frame goes
+    // out of each port of the VLAN (the kernel then sees no querier there). Keep-alives
+    // are for the kernel alone and must never reach hosts.
+    if (const auto vid = BridgeVlans::frameVlan(frame); vid && !vlans.bridgeSendsIn(*vid)) {
+        if (frame.size() >= 12 && MacAddr::fromBytes(frame.data() + 6) == kKeepaliveMac) return;
+        for (auto p : vlans.portsOf(*vid)) sendOnPort(p, frame);
+        return;
+    }
     if (auto st = bridgeSocket_->send(frame); !st) {
         ++txErrors;
         logger("daemon")->debug("bridge '{}': send: {}", name, st.error().str());
@@ -248,17 +286,39 @@ void BridgeRuntime::sendViaBridge(std::span<const uint8_t> frame) {
 void BridgeRuntime::sync(TimePoint now) {
     auto log = logger("mdb");
     bool retryDue = retryAt_ && now >= *retryAt_;
-    bool graceOver = !adopted_.empty() && now >= graceUntil_;
+    bool graceOver =
+        (!adopted_.empty() || !kernelLearned_.empty() || !adoptedRouters_.empty()) && now >= graceUntil_;
     uint64_t gen = agent->mdbGeneration();
     if (gen != syncedGeneration_ || retryDue || graceOver) {
         retryAt_.reset();
         MdbSnapshot desired = agent->desiredMdb(caps_);
+        vlans.filterMdb(desired);
         if (graceOver) {
             size_t stale = 0;
             for (const auto& k : adopted_) stale += !desired.count(k);
-            log->info("bridge '{}': startup grace over, {} entries not relearned are removed", name,
-                      stale);
+            // Kernel-learned entries not replaced by ours (not relearned) go now. Read
+            // back first: some expired, and an (S,G) key may now be one the kernel
+            // derived from a source list of ours.
+            MdbDelta kernelLeft;
+            if (!kernelLearned_.empty()) {
+                std::set<MdbKey> ours;
+                for (const auto& [k, a] : applied) ours.insert(k);
+                if (auto mdb = bridge::readMdb(cmd_, ifindex)) {
+                    for (const auto& e : mdb->entries)
+                        if (kernelLearned_.count(e.key) && !(e.flags & bridge::uapi::kMdbFlagsStarExcl) &&
+                            bridge::classifyEntry(e, bridge::kMcsRtProt, features_.rtprot ? nullptr : &ours) ==
+                                bridge::EntryOrigin::Kernel)
+                            kernelLeft.remove.push_back(e.key);
+                } else {
+                    log->warn("bridge '{}': MDB dump: {}", name, mdb.error().str());
+                }
+            }
+            if (!kernelLeft.empty()) writer_.apply(ifindex, kernelLeft);
+            log->info("bridge '{}': startup grace over, {} entries of ours and {} kernel-learned "
+                      "not relearned are removed", name, stale, kernelLeft.remove.size());
             adopted_.clear();
+            kernelLearned_.clear();
+            adoptedRouters_.clear();
         }
         for (auto it = adopted_.begin(); it != adopted_.end();) {
             if (desired.count(*it)) {
@@ -273,6 +333,12 @@ void BridgeRuntime::sync(TimePoint now) {
             MdbSnapshot before;
             for (const auto& k : delta.remove) before.emplace(k, applied.at(k));
             for (const auto& [k, a] : delta.change) before.emplace(k, applied.at(k));
+            // Kernel-learned entries kept by the startup reconcile make way for ours
+            // (adding the same key would fail with EEXIST).
+            MdbDelta makeWay;
+            for (const auto& [k, a] : delta.add)
+                if (kernelLearned_.erase(k)) makeWay.remove.push_back(k);
+            if (!makeWay.empty()) writer_.apply(ifindex, makeWay);
             auto res = writer_.apply(ifindex, delta);
             // An entry the kernel learned in the short window before a new port was in
             // the suppression table blocks our add ("group is already joined by port"):
@@ -324,7 +390,8 @@ void BridgeRuntime::sync(TimePoint now) {
         syncedGeneration_ = gen;
     }
 
-    for (const auto& pf : agent->desiredPorts()) {
+    for (auto pf : agent->desiredPorts()) {
+        if (adoptedRouters_.count(pf.port)) pf.mcastRouter = true;
         auto it = appliedPorts.find(pf.port);
         if (it != appliedPorts.end() && it->second == pf) continue;
         if (!portSockets_.count(pf.port)) continue;  // not (yet) ours
@@ -339,6 +406,8 @@ void BridgeRuntime::sync(TimePoint now) {
         }
         appliedPorts[pf.port] = pf;
     }
+    // Per-VLAN kernel contexts and port-VLAN router modes (VLAN-filtering bridges).
+    if (!vlans.sync(cmd_, *agent, features_, now)) retryAt_ = now + kRetryDelay;
     if (recordDirty_ && !features_.rtprot) saveRecord();
 }
 

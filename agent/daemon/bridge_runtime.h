@@ -12,6 +12,7 @@
 #include "agent/daemon/bridge_agent.h"
 #include "agent/daemon/event_loop.h"
 #include "agent/daemon/options.h"
+#include "agent/daemon/vlans.h"
 #include "bridge/addresses.h"
 #include "bridge/kernel_features.h"
 #include "bridge/link_monitor.h"
@@ -44,7 +45,9 @@ struct BridgeRuntime : FrameSink {
     void sync(TimePoint now);
     std::optional<TimePoint> retryAt() const { return retryAt_; }
     std::optional<TimePoint> graceUntil() const {
-        return adopted_.empty() ? std::nullopt : std::optional<TimePoint>(graceUntil_);
+        return adopted_.empty() && kernelLearned_.empty() && adoptedRouters_.empty()
+                   ? std::nullopt
+                   : std::optional<TimePoint>(graceUntil_);
     }
 
     // FrameSink
@@ -54,6 +57,7 @@ struct BridgeRuntime : FrameSink {
     std::string name;
     IfIndex ifindex;
     bridge::BridgeInfo info;
+    BridgeVlans vlans{name, ifindex};  // VLAN view (kept current by the daemon's link events)
     std::unique_ptr<BridgeAgent> agent;
     MdbSnapshot applied;                                 // what we installed
     std::map<IfIndex, core::PortForwarding> appliedPorts;  // flags we set
@@ -79,6 +83,8 @@ private:
     // Startup reconcile: entries of ours found in the kernel stay until the agent has
     // had one query cycle to relearn them (a restart must not cut members off).
     std::set<MdbKey> adopted_;
+    std::set<MdbKey> kernelLearned_;   // found at startup, removed with the grace period
+    std::set<IfIndex> adoptedRouters_;  // mcast_router 2 at startup: kept through the grace period
     TimePoint graceUntil_{};
     std::optional<TimePoint> retryAt_;
     uint64_t syncedGeneration_ = ~0ull;

@@ -221,6 +221,10 @@ void Daemon::onLinkEvent(const bridge::LinkEvent& ev) {
             // Someone else changed mcast_router / mcast_flood: put ours back.
             br.appliedPorts.erase(ev.port->ifindex);
             break;
+        case T::PortVlansChanged:
+            br.vlans.setPort(ev.port->ifindex, ev.port->name, ev.port->vlans);
+            br.vlans.updateAgent(*br.agent, now);
+            break;
         default:
             break;
     }
@@ -285,12 +289,16 @@ void Daemon::removeBridge(IfIndex ifindex) {
 
 void Daemon::addPort(BridgeRuntime& br, const bridge::PortInfo& port) {
     br.agent->portAdded(port.ifindex, port.name, portStatus(port), EventLoop::now());
+    br.vlans.setPort(port.ifindex, port.name, port.vlans);
+    br.vlans.updateAgent(*br.agent, EventLoop::now());
     br.openPortSocket(port, loop_);
 }
 
 void Daemon::removePort(BridgeRuntime& br, IfIndex port) {
     br.closePortSocket(port, loop_);
     br.agent->portRemoved(port, EventLoop::now());
+    br.vlans.removePort(port);
+    br.vlans.updateAgent(*br.agent, EventLoop::now());
 }
 
 void Daemon::onTimer(TimePoint now) {

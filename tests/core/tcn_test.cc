@@ -39,7 +39,11 @@ TEST_F(Tcn, FloodsAllForwardingPortsUntilTwoGeneralQueries) {
     sn->onMessage(R, query(ProtoVersion::IgmpV3, v4.router(), {}), t(20));
     EXPECT_TRUE(sn->flood().active);
     EXPECT_EQ(sn->flood().queriesSeen, 1);
-    sn->onMessage(R, query(ProtoVersion::MldV2, ip("fe80::1"), {}), t(30));
+    // Counted per family: an MLD query in the same round does not make it two.
+    sn->onMessage(R, query(ProtoVersion::MldV2, ip("fe80::1"), {}), t(21));
+    EXPECT_TRUE(sn->flood().active);
+    EXPECT_EQ(sn->flood().queriesSeen, 1);
+    sn->onMessage(R, query(ProtoVersion::IgmpV3, v4.router(), {}), t(30));
     EXPECT_FALSE(sn->flood().active);
     EXPECT_EQ(routerFlags(), (std::vector<bool>{false, false, true}));
     ev = sn->takeEvents();
@@ -98,6 +102,22 @@ TEST_F(Tcn, OwnQuerierSendsAGeneralQueryInsteadOfSoliciting) {
     EXPECT_EQ(std::get<QuerySolicitation>(out[1].msg).family, Family::V6);
     sn->ownGeneralQuerySent(Family::V4, t(2));
     sn->ownGeneralQuerySent(Family::V4, t(3));
+    EXPECT_FALSE(sn->flood().active);
+}
+
+// A dual-stack querier answers a topology change with an IGMP and an MLD query at the
+// same moment: one round, so the flood lasts until the next round (found end to end,
+// tests/netns/test_querier.py).
+TEST_F(Tcn, OwnDualStackQueriesCountOncePerRound) {
+    start(SnooperConfig{});
+    sn->setOwnQuerierActive(Family::V4, true, t(0));
+    sn->setOwnQuerierActive(Family::V6, true, t(0));
+    sn->onTopologyChange(t(1));
+    sn->ownGeneralQuerySent(Family::V4, t(1));
+    sn->ownGeneralQuerySent(Family::V6, t(1));
+    EXPECT_TRUE(sn->flood().active);
+    EXPECT_EQ(sn->flood().queriesSeen, 1);
+    sn->ownGeneralQuerySent(Family::V6, t(126));
     EXPECT_FALSE(sn->flood().active);
 }
 

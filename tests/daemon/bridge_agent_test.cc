@@ -22,7 +22,12 @@ const MacAddr kBridgeMac{{0x02, 0, 0, 0, 0, 0xbb}};
 
 class BridgeAgentTest : public ::testing::Test {
 protected:
-    BridgeAgentTest() : agent("br0", IfIndex{2}, kBridgeMac, [](VlanId) { return VlanSettings{}; }, sink) {
+    static VlanSettings withKeepalive() {
+        VlanSettings s;
+        s.keepalive = true;
+        return s;
+    }
+    BridgeAgentTest() : agent("br0", IfIndex{2}, kBridgeMac, [](VlanId) { return withKeepalive(); }, sink) {
         agent.setVlans({VlanId{0}}, now);
         agent.portAdded(kP1, "p1", {}, now);
         agent.portAdded(kP2, "p2", {}, now);
@@ -100,6 +105,118 @@ TEST_F(BridgeAgentTest, PortRemovalDropsItsEntries) {
     auto mdb = agent.desiredMdb({});
     ASSERT_EQ(mdb.size(), 1u);
     EXPECT_EQ(mdb.begin()->first.port, kP2);
+}
+
+// Our querier on for both families, the bridge with both addresses.
+class QuerierAgentTest : public ::testing::Test {
+protected:
+    static VlanSettings settings() {
+        VlanSettings s;
+        s.querier4.enabled = true;
+        s.querier6.enabled = true;
+        s.querier6.version = wire::ProtoVersion::MldV2;
+        return s;
+    }
+    QuerierAgentTest() : agent("br0", IfIndex{2}, kBridgeMac, [](VlanId) { return settings(); }, sink) {
+        agent.setAddresses(ip("192.0.2.1"), ip("fe80::1"), now);
+        agent.setVlans({VlanId{0}}, now);
+        agent.portAdded(kP1, "p1", {}, now);
+        agent.portAdded(kP2, "p2", {}, now);
+        sink.onPort.clear();
+        sink.viaBridge.clear();
+    }
+    static IpAddr ip(const char* s) { return *IpAddr::parse(s); }
+    static const wire::L2& host() {
+        static const wire::L2 l2{MacAddr{{0x02, 0, 0, 0, 0, 1}}, std::nullopt};
+        return l2;
+    }
+    // The specific queries sent out of `port` since the last call.
+    std::vector<wire::Query> queriesOn(IfIndex port) {
+        std::vector<wire::Query> out;
+        for (const auto& [p, f] : sink.onPort) {
+            if (p != port) continue;
+            auto d = wire::decodeFrame(f);
+            if (d.ok())
+                if (const auto* q = std::get_if<wire::Query>(&d->msg)) out.push_back(*q);
+        }
+        sink.onPort.clear();
+        return out;
+    }
+    TimePoint now{seconds(1000)};
+    RecordingSink sink;
+    BridgeAgent agent;
+};
+
+// Older hosts read newer queries (RFC 3376 §7.2.1, RFC 3810 §8.2.1); the per-group
+// compatibility mode changes how reports are read, not the version of our queries
+// (RFC 3810 §8.3.2). An IGMPv2 query would push every v3 host on the port into v2 mode.
+TEST_F(QuerierAgentTest, LeaveOfAnOlderHostIsQueriedInTheQuerierVersion) {
+    wire::ReportSpec v2;
+    v2.version = wire::ProtoVersion::IgmpV2;
+    v2.src = ip("192.0.2.11");
+    v2.records = {{wire::RecordType::IsExclude, ip("239.1.1.1"), {}}};
+    agent.onFrame(kP1, std::nullopt, wire::buildReport(host(), v2), now);
+    agent.onFrame(kP1, std::nullopt,
+                  wire::buildLeave(host(), wire::ProtoVersion::IgmpV2, v2.src, ip("239.1.1.1")), now);
+    auto q = queriesOn(kP1);
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].version, wire::ProtoVersion::IgmpV3);
+    EXPECT_EQ(q[0].group, ip("239.1.1.1"));
+
+    wire::ReportSpec v1;
+    v1.version = wire::ProtoVersion::MldV1;
+    v1.src = ip("fe80::11");
+    v1.records = {{wire::RecordType::IsExclude, ip("ff15::1:1"), {}}};
+    agent.onFrame(kP2, std::nullopt, wire::buildReport(host(), v1), now);
+    agent.onFrame(kP2, std::nullopt,
+                  wire::buildLeave(host(), wire::ProtoVersion::MldV1, v1.src, ip("ff15::1:1")), now);
+    q = queriesOn(kP2);
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].version, wire::ProtoVersion::MldV2);
+    EXPECT_EQ(q[0].group, ip("ff15::1:1"));
+}
+
+// A port that starts forwarding gets a general query of each family out of it alone
+// (RFC 4541 §2.1.1): not flooded, not a topology change.
+TEST_F(QuerierAgentTest, PortStartingToForwardGetsItsOwnGeneralQuery) {
+    const IfIndex p3{6};
+    agent.portAdded(p3, "p3", {}, now + seconds(1));
+    EXPECT_TRUE(sink.viaBridge.empty());
+    std::vector<wire::ProtoVersion> versions;
+    for (const auto& [p, f] : sink.onPort) {
+        auto d = wire::decodeFrame(f);
+        ASSERT_TRUE(d.ok());
+        const auto* q = std::get_if<wire::Query>(&d->msg);
+        if (!q) continue;   // MRD solicitations
+        EXPECT_EQ(p, p3);
+        EXPECT_TRUE(q->isGeneral());
+        EXPECT_EQ(d->src, q->version == wire::ProtoVersion::IgmpV3 ? ip("192.0.2.1") : ip("fe80::1"));
+        versions.push_back(q->version);
+    }
+    EXPECT_EQ(versions, (std::vector{wire::ProtoVersion::IgmpV3, wire::ProtoVersion::MldV2}));
+    for (Family f : {Family::V4, Family::V6})
+        EXPECT_EQ(agent.querier(VlanId{0}, f)->counters().topologyChanges, 0u);
+}
+
+// A topology change makes both queriers send a general query at once: one round, the
+// TCN flood (every port a router port) lasts until the next one (tcn flood-query-count 2).
+TEST_F(QuerierAgentTest, TopologyChangeQueriesOfBothFamiliesDoNotEndTheFlood) {
+    agent.onTopologyChange(now + seconds(5));
+    size_t general = 0;
+    for (const auto& f : sink.viaBridge) {
+        auto d = wire::decodeFrame(f);
+        if (d.ok())
+            if (const auto* q = std::get_if<wire::Query>(&d->msg)) general += q->isGeneral();
+    }
+    EXPECT_EQ(general, 2u);
+    for (const auto& pf : agent.desiredPorts()) EXPECT_TRUE(pf.mcastRouter) << pf.port.value;
+    // One change, counted once, nothing suppressed.
+    for (Family f : {Family::V4, Family::V6}) {
+        const auto& c = agent.querier(VlanId{0}, f)->counters();
+        EXPECT_EQ(c.topologyChanges, 1u);
+        EXPECT_EQ(c.topologyChangeQueriesSent, 1u);
+        EXPECT_EQ(c.topologyChangeQueriesSuppressed, 0u);
+    }
 }
 
 }  // namespace

@@ -27,12 +27,15 @@ class Daemon:
 
     count = 0
 
-    def __init__(self, lab: Lab, *args: str, config: str | None = None, log_level: str = "debug"):
+    def __init__(self, lab: Lab, *args: str, config: str | None = None, log_level: str = "debug",
+                 bus_address: str | None = None):
+        """bus_address: serve the D-Bus API on that bus (tests/dbus); default --no-dbus."""
         Daemon.count += 1
         self.lab = lab
         self.log_path = lab.tmp / f"mcsnoopd-{Daemon.count}.log"
         self.runtime = lab.tmp / "run"
-        cmd = [binary(), "--runtime-dir", str(self.runtime), "--log-level", log_level, "--no-dbus"]
+        cmd = [binary(), "--runtime-dir", str(self.runtime), "--log-level", log_level]
+        cmd += ["--bus-address", bus_address] if bus_address else ["--no-dbus"]
         if config is not None:
             cfg = lab.tmp / f"mcsnoopd-{Daemon.count}.conf"
             cfg.write_text(config)

@@ -42,8 +42,14 @@ def sh(cmd: list[str], check: bool = True, capture: bool = True, timeout: float 
     return res
 
 
+# Deadlines stretch where everything runs slower: the VM lane (tests/vm, qemu TCG)
+# sets MCS_TIMEOUT_SCALE. Protocol timers are real time and do not stretch.
+TIMEOUT_SCALE = float(os.environ.get("MCS_TIMEOUT_SCALE", "1") or 1)
+
+
 def wait_until(pred, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
     """Poll pred() until it returns a truthy value; raise with the last value on timeout."""
+    timeout *= TIMEOUT_SCALE
     deadline = time.monotonic() + timeout
     last = None
     while True:
@@ -110,7 +116,7 @@ class Host:
         """Count UDP frames to `group` that the bridge delivers to this host, joined or
         not (a raw packet socket on eth0)."""
         out = self.lab.tmp / f"sniff-{self.name}-{group.replace(':', '_')}-{uuid.uuid4().hex[:6]}"
-        p = self.spawn(PY, str(MCAST_TOOL), "sniff", "--group", group, "--ifname", self.ifname,
+        p = self.spawn(PY, str(MCAST_TOOL), "sniff", "--group", group, "--ifname", "eth0",
                        "--out", str(out))
         r = Receiver(self, group, None, out, p)
         wait_until(lambda: out.exists(), 5, what=f"{self.name} sniffing {group}")
@@ -127,11 +133,14 @@ class Host:
         wait_until(lambda: out.exists(), 5, what=f"{self.name} sniffing control frames")
         return ControlSniffer(self, out, p)
 
-    def sender(self, group: str, interval: float = 0.01, port: int = 5000) -> subprocess.Popen:
-        """Send to `group` every `interval` seconds until the returned process is
-        stopped (lab.kill) or the lab closes."""
-        return self.spawn(PY, str(MCAST_TOOL), "send", "--group", group, "--ifname", self.ifname,
-                          "--port", str(port), "--count", "0", "--interval", str(interval))
+    def sender(self, group: str, interval: float = 0.01, port: int = 5000) -> "Receiver":
+        """Send to `group` every `interval` seconds until stopped (or the lab closes);
+        count() is the number sent so far."""
+        out = self.lab.tmp / f"tx-{self.name}-{group.replace(':', '_')}-{uuid.uuid4().hex[:6]}"
+        p = self.spawn(PY, str(MCAST_TOOL), "send", "--group", group, "--ifname", self.ifname,
+                       "--port", str(port), "--count", "0", "--interval", str(interval),
+                       "--out", str(out))
+        return Receiver(self, group, None, out, p)
 
     def send(self, group: str, count: int = 5, port: int = 5000, interval: float = 0.01,
              payload: str = "mcsnoopd-test") -> None:
@@ -192,18 +201,19 @@ class MdbMonitor:
         self.path = lab.tmp / f"mdbmon-{uuid.uuid4().hex[:6]}"
         self.file = open(self.path, "w")
         self.proc = lab.swspawn("stdbuf", "-oL", "bridge", "monitor", "mdb", stdout=self.file)
+        self.file.close()  # the monitor has its own descriptor
         self.lab = lab
 
     def lines(self) -> list[str]:
         return self.path.read_text().splitlines()
 
-    def deleted(self, group: str | None = None) -> list[str]:
-        return [l for l in self.lines() if l.startswith("Deleted") and (group is None or
-                f" grp {group} " in l + " ")]
+    def deleted(self, group: str | None = None, port: str | None = None) -> list[str]:
+        return [l for l in self.lines() if l.startswith("Deleted")
+                and (group is None or f" grp {group} " in l + " ")
+                and (port is None or f" port {port} " in l)]
 
     def stop(self) -> None:
         self.lab.kill(self.proc)
-        self.file.close()
 
 
 class Lab:
@@ -258,15 +268,17 @@ class Lab:
         h.mac = f"02:00:00:00:00:{index:02x}"
         h.run("ip", "link", "set", "eth0", "address", h.mac)
         h.run("ip", "addr", "add", f"{h.ipv4}/24", "dev", "eth0")
-        h.run("ip", "link", "set", "eth0", "up")
         h.ipv6_ll = f"fe80::ff:fe00:{index:x}"
-        # Fast IPv6: no DAD delay so MLD reports start at once.
+        # Fast IPv6: no DAD delay, set before the link comes up, so the link-local
+        # address is valid at once. (While it is tentative, MLD reports go out from ::,
+        # which a snooper cannot attribute to a host: no immediate leave for them.)
         h.sysctl("net.ipv6.conf.eth0.accept_dad", 0)
         # Unsolicited report interval short: hosts report promptly on join.
         h.sysctl("net.ipv4.conf.eth0.igmpv3_unsolicited_report_interval", 100)
         h.sysctl("net.ipv4.conf.eth0.igmpv2_unsolicited_report_interval", 100)
         h.sysctl("net.ipv6.conf.eth0.mldv2_unsolicited_report_interval", 100)
         h.sysctl("net.ipv6.conf.eth0.mldv1_unsolicited_report_interval", 100)
+        h.run("ip", "link", "set", "eth0", "up")
         self.hosts[name] = h
         return h
 
@@ -316,9 +328,12 @@ class Lab:
         return int(self.link_info(port)["linkinfo"]["info_slave_data"]["multicast_router"])
 
     def kernel_port_entries(self) -> list[dict]:
-        """MDB entries on bridge ports that the kernel learned by itself."""
+        """MDB entries on bridge ports that the kernel learned by itself. (S,G) entries
+        the kernel derives from a (*,G) EXCLUDE entry when an (S,G) exists (flag
+        added_by_star_ex) are bookkeeping of ours, not learned, and are left out."""
         return [e for e in self.mdb() if e.get("port") != self.bridge
-                and e.get("protocol", "kernel") == "kernel"]
+                and e.get("protocol", "kernel") == "kernel"
+                and "added_by_star_ex" not in e.get("flags", [])]
 
     def mdb_monitor(self) -> MdbMonitor:
         return MdbMonitor(self)

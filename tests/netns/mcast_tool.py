@@ -6,7 +6,7 @@ recv: joins GROUP (any-source, or source-specific with --source) on IFNAME with
       to OUT after every datagram (OUT is created at once, holding 0). SIGTERM
       closes the socket, which makes the kernel send a leave.
 send: sends COUNT datagrams (0: until stopped) to GROUP out of IFNAME with TTL/hop
-      limit 8.
+      limit 8; with --out, writes the number sent so far to OUT after each one.
 ctl: counts IGMP reports/leaves and MLD reports/dones arriving on IFNAME (frames the
      host itself sends are not counted), per source MAC, as JSON in OUT; with
      --group only those that carry GROUP. Queries, PIM and data are not counted.
@@ -177,9 +177,14 @@ def send(a) -> None:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex(a.ifname))
         dst = (a.group, a.port, 0, ifindex(a.ifname))
     n = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     while a.count <= 0 or n < a.count:  # --count 0: until SIGTERM
         s.sendto(a.payload.encode(), dst)
         n += 1
+        if a.out:  # progress, for tests that tell a stalled sender from lost data
+            with open(a.out + ".tmp", "w") as f:
+                f.write(f"{n}\n")
+            os.replace(a.out + ".tmp", a.out)
         time.sleep(a.interval)
 
 

@@ -242,6 +242,7 @@ class Capture:
         err = open(self.err_path, "w")
         self.proc = host.spawn("tcpdump", "-i", ifname, "-n", "-U", "--immediate-mode", "-s", "2048",
                                "-w", str(self.path), bpf, stderr=err)
+        err.close()   # the child holds its own descriptor
         wait_until(lambda: "listening on" in self.err_path.read_text() or self.proc.poll() is not None,
                    10, what=f"tcpdump on {host.name}")
         if self.proc.poll() is not None:
@@ -408,15 +409,28 @@ def bridge_link_local(lab: Lab) -> str:
     return wait_until(ll, 10, what="bridge link-local address")
 
 
-def connect_bridges(a: Lab, b: Lab, name_a: str = "up", name_b: str = "up") -> None:
-    """One L2 segment: a veth between the bridges of two labs (port `up` in both)."""
+def wait_ipv6_ready(host: Host, timeout: float = 10) -> str:
+    """The host's link-local address once DAD is over (an IPv6 send fails before)."""
+    import json
+
+    def ll():
+        out = json.loads(host.run("ip", "-j", "-6", "addr", "show", "dev", "eth0", "scope", "link").stdout)
+        for a in out[0].get("addr_info", []) if out else []:
+            if not a.get("tentative"):
+                return a["local"]
+        return None
+    return wait_until(ll, timeout, what=f"{host.name} link-local address")
+
+
+def connect_bridges(a: Lab, b: Lab, name_a: str = "uplink", name_b: str = "uplink") -> None:
+    """One L2 segment: a veth between the bridges of two labs (port `uplink` in both)."""
     tmp_a, tmp_b = f"u{a.id[-6:]}a", f"u{b.id[-6:]}b"
     subprocess.run(["ip", "link", "add", tmp_a, "netns", a.sw, "type", "veth", "peer", "name", tmp_b,
                     "netns", b.sw], check=True, capture_output=True)
     for lab, tmp, name in ((a, tmp_a, name_a), (b, tmp_b, name_b)):
-        lab.swrun("ip", "link", "set", tmp, "name", name)
-        lab.swrun("ip", "link", "set", name, "master", lab.bridge)
-        lab.swrun("ip", "link", "set", name, "up")
+        lab.swrun("ip", "link", "set", "dev", tmp, "name", name)
+        lab.swrun("ip", "link", "set", "dev", name, "master", lab.bridge)
+        lab.swrun("ip", "link", "set", "dev", name, "up")
 
 
 def gaps(pkts: list[Pkt]) -> list[float]:

@@ -65,6 +65,10 @@ GUEST
     echo 'rc=0'
   fi
   if [ $shell = 1 ]; then
+    # The serial console does not know the terminal's size: pass it on.
+    if size=$(stty size 2>/dev/null) && [ -n "$size" ]; then
+      printf 'stty rows %s cols %s 2>/dev/null\n' ${size% *} ${size#* }
+    fi
     echo 'echo "guest: command exited $rc; interactive shell (exit to power off)"'
     echo 'PS1="[vm \w]# " bash --norc -i'
   fi
