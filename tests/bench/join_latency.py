@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import os
+import shutil
 import socket
 import struct
 import sys
@@ -219,7 +220,9 @@ def run_lab(name: str, n: int, rate: float, daemon: str | None) -> dict:
                if group_of(i) in listener.first]
         if d:
             d.stop()
-        return {"lat": lat, "n": n, "send_secs": send_secs, "overruns": listener.overruns}
+        tmp = lab.tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"lat": lat, "n": n, "send_secs": send_secs, "overruns": listener.overruns}
 
 
 def main():

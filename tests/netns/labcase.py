@@ -5,6 +5,7 @@ When a test fails, the tail of each daemon log it started is printed."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -95,6 +96,16 @@ class LabCase(unittest.TestCase):
         if not failed:
             shutil.rmtree(lab.tmp, ignore_errors=True)
 
+    def features(self) -> dict[str, bool]:
+        """Kernel MDB features as the daemon probed them (its log line "kernel MDB
+        features: rtprot=yes source-lists=yes sg=yes bulk-delete=yes"; the 6.1 VM lane
+        has no protocol and no source lists)."""
+        text = self.daemons[-1].log_text() if self.daemons else ""
+        m = re.search(r"kernel MDB features: (.*)", text)
+        if not m:
+            return {}
+        return {k: v == "yes" for k, v in (kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)}
+
     # ---- assertions -----------------------------------------------------------
     def entries(self, group: str, source: str | None = None) -> list[dict]:
         return [e for e in self.lab.mdb() if e.get("grp") == group
@@ -120,9 +131,7 @@ class LabCase(unittest.TestCase):
         a fresh unregistered group reaches `router` (a router port) and not `other`."""
         n = [0]
 
-        def probe():
-            n[0] += 1
-            group = f"239.255.{n[0] // 250}.{n[0] % 250 + 1}"
+        def probe_one(group):
             rr, ro = router.sniff(group), other.sniff(group)
             try:
                 sender.send(group, 1)
@@ -131,6 +140,12 @@ class LabCase(unittest.TestCase):
             finally:
                 rr.stop()
                 ro.stop()
+
+        def probe():
+            # Both families: the IPv4 and the IPv6 querier are known to the kernel apart.
+            n[0] += 1
+            return (probe_one(f"239.255.{n[0] // 250}.{n[0] % 250 + 1}")
+                    and probe_one(f"ff15::ffff:{n[0]:x}"))
 
         wait_until(probe, timeout, interval=0.1, what="the kernel pruning unregistered groups")
 
