@@ -10,9 +10,8 @@
 # the -dbgsym .deb, .buildinfo and .changes land in OUTDIR.
 #
 # Environment: MCS_JOBS (default: nproc) parallel compile jobs;
-#   MCS_DEB_WORKDIR a scratch directory to keep: a second run copies the tree over
-#   the first and rebuilds incrementally (for working on the packaging; files
-#   deleted from the tree stay there). Default: a new one under /tmp, removed.
+#   MCS_DEB_WORKDIR scratch directory, emptied first and kept afterwards (to look
+#   at the build tree). Default: a new one under /tmp, removed at the end.
 # Needs the Build-Depends of packaging/debian/control (scripts/install-deps.sh).
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,25 +28,19 @@ fi
 
 if [ -n "${MCS_DEB_WORKDIR:-}" ]; then
 	WORK=$MCS_DEB_WORKDIR
+	rm -rf "$WORK"
 	mkdir -p "$WORK"
-	rm -f "$WORK"/mcsnoopd*.deb "$WORK"/mcsnoopd_*.buildinfo "$WORK"/mcsnoopd_*.changes
 else
-	WORK=$(mktemp -d /tmp/mcsnoopd-deb.XXXXXX)
+	WORK=$(mktemp -d /tmp/debbuild.XXXXXX)
 	trap 'rm -rf "$WORK"' EXIT INT TERM
 fi
 tree=$WORK/mcsnoopd-$version
 mkdir -p "$tree" "$OUT"
 tar -C "$SRC" --exclude=./.git --exclude='./build*' --exclude=./debian -cf - . | tar -C "$tree" -xf -
-nc=""
-if [ -d "$tree/obj-$(dpkg-architecture -qDEB_HOST_GNU_TYPE)" ]; then
-	# Kept from an earlier run: build incrementally, but redo every debhelper step.
-	nc=-nc
-	rm -rf "$tree/debian"
-fi
 cp -r "$SRC/packaging/debian" "$tree/debian"
 
-echo "build-deb: dpkg-buildpackage $nc in $tree ($JOBS jobs)"
-(cd "$tree" && DEB_BUILD_OPTIONS="parallel=$JOBS nocheck" dpkg-buildpackage -us -uc -b $nc)
+echo "build-deb: dpkg-buildpackage in $tree ($JOBS jobs)"
+(cd "$tree" && DEB_BUILD_OPTIONS="parallel=$JOBS nocheck" dpkg-buildpackage -us -uc -b)
 
 for f in "$WORK"/mcsnoopd*_"$version"_*.deb "$WORK"/mcsnoopd_"$version"_*.buildinfo \
 	"$WORK"/mcsnoopd_"$version"_*.changes; do

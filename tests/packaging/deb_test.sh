@@ -27,7 +27,24 @@ failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 elapsed() { echo "[$(( $(date +%s) - START )) s] $*"; }
-die() { echo "deb_test: $*"; exit 1; }
+rootjob=""
+die() {
+	echo "deb_test: $*"
+	# A debootstrap running in the background finishes (it fills the cache) rather
+	# than being left behind with its mounts.
+	[ -n "$rootjob" ] && wait "$rootjob"
+	exit 1
+}
+# Removes a directory tree without descending into mounts (proc, sys, bind mounts
+# that an interrupted debootstrap or a failed run may have left), after unmounting
+# whatever is still mounted below it.
+remove_tree() {
+	[ -e "$1" ] || return 0
+	awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+		umount "$m" 2> /dev/null || umount -l "$m"
+	done
+	rm -rf --one-file-system "$1"
+}
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot, mounts)"
 for t in dpkg-buildpackage lintian debootstrap; do
@@ -66,10 +83,37 @@ if ! reachable "$MIRROR/dists/$SUITE/Release"; then
 fi
 elapsed "mirror $MIRROR reachable"
 
+remove_tree "$WORK"
+mkdir -p "$WORK" "$CACHE/archives/partial"
+
+# The cached minimal root: created on the first run, in the background, because
+# debootstrap waits on the network while the build below keeps the CPU busy.
+base=$CACHE/$SUITE-minbase
+prepare_root() {
+	flock 9
+	[ -e "$base/.mcsnoopd-complete" ] && return 0
+	echo "debootstrap --variant=minbase $SUITE (first run; cached in $base)"
+	remove_tree "$base"
+	remove_tree "$base.new"
+	debootstrap --variant=minbase "$SUITE" "$base.new" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1 ||
+		{ tail -n 30 "$CACHE/debootstrap.log"; return 1; }
+	cp /etc/resolv.conf "$base.new/etc/resolv.conf"
+	chroot "$base.new" apt-get update -qq > /dev/null || return 1
+	chroot "$base.new" apt-get clean
+	date -u > "$base.new/.mcsnoopd-complete"
+	mv "$base.new" "$base"
+	echo "debootstrap done after $(( $(date +%s) - START )) s"
+}
+prepare_root 9> "$CACHE/.lock" &
+rootjob=$!
+
 # ---- 1. build ----
-rm -rf "$WORK"
-mkdir -p "$WORK"
-if ! sh "$SRC/packaging/build-deb.sh" "$WORK/pkgs" > "$WORK/build.log" 2>&1; then
+# MCS_DEB_PREBUILT=DIR takes the packages from DIR instead (to work on the checks).
+if [ -n "${MCS_DEB_PREBUILT:-}" ]; then
+	mkdir -p "$WORK/pkgs"
+	cp "$MCS_DEB_PREBUILT"/mcsnoopd* "$WORK/pkgs/"
+	: > "$WORK/build.log"
+elif ! sh "$SRC/packaging/build-deb.sh" "$WORK/pkgs" > "$WORK/build.log" 2>&1; then
 	tail -n 60 "$WORK/build.log"
 	die "package build failed (log: $WORK/build.log)"
 fi
@@ -91,23 +135,8 @@ sed -e '/running with root privileges/d' "$WORK/lintian.txt"
 [ "$rc" = 0 ] && ok "lintian: no errors or warnings" || fail "lintian status $rc"
 elapsed "lintian done"
 
-# ---- 3. clean Debian 12 root ----
-mkdir -p "$CACHE/archives/partial"
-base=$CACHE/$SUITE-minbase
-(
-	flock 9
-	if [ ! -e "$base/.mcsnoopd-complete" ]; then
-		elapsed "debootstrap --variant=minbase $SUITE (first run; cached in $base)"
-		rm -rf "$base" "$base.new"
-		debootstrap --variant=minbase "$SUITE" "$base.new" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1 ||
-			{ tail -n 30 "$CACHE/debootstrap.log"; exit 1; }
-		cp /etc/resolv.conf "$base.new/etc/resolv.conf"
-		chroot "$base.new" apt-get update -qq > /dev/null || exit 1
-		chroot "$base.new" apt-get clean
-		date -u > "$base.new/.mcsnoopd-complete"
-		mv "$base.new" "$base"
-	fi
-) 9> "$CACHE/.lock" || die "cannot create the $SUITE root (log: $CACHE/debootstrap.log)"
+# ---- 3. clean Debian 12 root (prepared while the package builds) ----
+wait "$rootjob" || die "cannot create the $SUITE root (log: $CACHE/debootstrap.log)"
 elapsed "$SUITE root ready ($(cat "$base/.mcsnoopd-complete"))"
 
 root=$WORK/root
@@ -120,7 +149,7 @@ cleanup() {
 	for m in $mounted; do
 		if mountpoint -q "$m"; then echo "deb_test: $m still mounted: $root left in place"; return; fi
 	done
-	rm -rf "$root"
+	remove_tree "$root"
 }
 trap cleanup EXIT INT TERM
 mount --bind "$CACHE/archives" "$root/var/cache/apt/archives" && mounted="$root/var/cache/apt/archives"

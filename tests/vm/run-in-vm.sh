@@ -14,6 +14,9 @@
 # Exits 77 ("skipped") when qemu cannot run here: qemu or a kernel cannot be
 # installed, or the guest does not boot in MCS_VM_BOOT_TIMEOUT seconds.
 set -u
+# Braces: bash reads the whole body before running it, so editing this file
+# while a run is in progress cannot break that run.
+{
 VM=$(cd "$(dirname "$0")" && pwd)
 . "$VM/common.sh"
 shell=0 keep=0
@@ -84,3 +87,5 @@ rc=$?
 if [ $rc = 0 ] && [ $keep = 0 ]; then rm -rf "$W"
 else echo "run-in-vm: exit $rc; console log and status in $W" >&2; fi
 exit $rc
+exit
+}

@@ -13,6 +13,9 @@
 #   MCS_VM_BOOT_TIMEOUT=120  seconds until the root must be up, else skip (77)
 #   MCS_VM_TIMEOUT=1800      seconds for the whole run, else 124
 set -u
+# Braces: bash reads the whole body before running it, so editing this file
+# while a run is in progress cannot break that run.
+{
 . "$(dirname "$0")/common.sh"
 interactive=0
 [ "${1:-}" = --shell ] && { interactive=1; shift; }
@@ -76,3 +79,5 @@ if [ -f "$W/status" ]; then exit "$(cat "$W/status")"; fi
 [ -f "$W/booted" ] || skip "qemu exited before the guest root came up (see $W/console.log)"
 echo "run-vm: the guest stopped without an exit status (crash or panic?)" >&2
 exit 1
+exit
+}

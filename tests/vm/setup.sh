@@ -9,6 +9,9 @@
 # Exits 77 with a reason when the lane cannot be set up here.
 #   MCS_VM_KERNEL_PKG  kernel package (default: what linux-image-amd64 depends on)
 set -eu
+# Braces: bash reads the whole body before running it, so editing this file
+# while a run is in progress cannot break that run.
+{
 . "$(dirname "$0")/common.sh"
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.setup.lock"
@@ -69,3 +72,5 @@ if [ ! -s "$CACHE/vmlinux-$kv" ]; then
 fi
 "$VM_DIR/make-initrd.sh" >/dev/null
 echo "vm setup: kernel $kv, qemu $(qemu-system-x86_64 --version | awk 'NR==1{print $4}')"
+exit
+}
