@@ -114,11 +114,20 @@ class LabCase(unittest.TestCase):
 
     def wait_entry(self, group: str, ports: set[str], source: str | None = None,
                    timeout: float = 5) -> list[dict]:
-        """Waits until exactly `ports` hold an entry for group (and source), then checks
-        that each is ours: permanent, protocol 183."""
-        wait_until(lambda: self.lab.mdb_ports(group, source) == ports, timeout,
-                   what=f"MDB {group} {source or '*'} on {sorted(ports)} "
-                        f"(now {sorted(self.lab.mdb_ports(group, source))})")
+        """Waits until exactly `ports` hold an entry for group (and source), each of
+        them ours: permanent, protocol 183. An entry the kernel learned before the
+        daemon started (a host joined earlier) is replaced when the host answers a
+        query, within the startup grace period: the deadline covers that too."""
+        def ours(e):
+            return e.get("state") == "permanent" and e.get("protocol") == OUR_PROTOCOL
+
+        grace = QUERY_INTERVAL + RESPONSE_INTERVAL
+        since = time.monotonic() - self.daemons[-1].started_at if self.daemons else grace
+        deadline = max(timeout, grace - since + 2)
+        wait_until(lambda: self.lab.mdb_ports(group, source) == ports
+                   and all(ours(e) for e in self.entries(group, source)), deadline,
+                   what=f"MDB {group} {source or '*'} on {sorted(ports)}, ours "
+                        f"(now {self.entries(group, source)})")
         es = self.entries(group, source)
         for e in es:
             self.assertEqual(e.get("state"), "permanent", e)
