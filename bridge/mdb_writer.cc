@@ -26,7 +26,12 @@ uint32_t nextPow2(uint64_t v) {
 
 // Headroom kept free for entries the kernel may learn between our counts.
 size_t reserveOf(uint32_t hashMax) { return std::max<size_t>(64, hashMax / 16); }
-size_t thresholdOf(uint32_t hashMax) { return static_cast<size_t>(hashMax) * 3 / 4; }
+// Raise hash_max once the entries would pass 3/4 of it, or eat into the headroom
+// (small hash_max: the headroom alone may be most of it).
+size_t thresholdOf(uint32_t hashMax) {
+    const size_t capacity = hashMax > reserveOf(hashMax) ? hashMax - reserveOf(hashMax) : 0;
+    return std::min(static_cast<size_t>(hashMax) * 3 / 4, capacity);
+}
 
 // Hash entries an operation can create: the entry itself, plus one (S,G) per listed
 // source of a (*,G) (the kernel installs them as separate MDB entries).
@@ -64,6 +69,7 @@ std::string errText(int err, const std::string& extack) {
 }
 
 constexpr size_t kMaxFailureLines = 8;
+constexpr auto kRefusalLogEvery = std::chrono::seconds(60);
 
 struct Outcome {
     int error = 0;
@@ -208,8 +214,19 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
                 newMps -= n;
                 ++refused;
             }
-            lg->error("bridge {}: MDB full: {} adds refused to keep below mcast_hash_max {} ({} installed)", bname,
-                      refused, hashMax, book.estimate);
+            // The caller retries every second: say it when it starts, then once a minute.
+            const bool say = !book.refusingSince || t0 - book.refusalLogged >= kRefusalLogEvery;
+            if (say) book.refusalLogged = t0;
+            if (!book.refusingSince) book.refusingSince = t0;
+            lg->log(say ? spdlog::level::err : spdlog::level::debug,
+                    "bridge {}: MDB full: {} adds refused to keep below mcast_hash_max {} ({} installed)", bname,
+                    refused, hashMax, book.estimate);
+            res.refused = refused;
+        } else if (book.refusingSince) {
+            lg->info("bridge {}: MDB has room again: {} adds fit below mcast_hash_max {} (refusing for {} s)", bname,
+                     newMps, hashMax,
+                     std::chrono::duration_cast<std::chrono::seconds>(t0 - *book.refusingSince).count());
+            book.refusingSince.reset();
         }
         book.estimate += newMps;
     }
@@ -289,6 +306,7 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
 
     // --- outcomes --------------------------------------------------------------------
     bool sawE2big = false;
+    size_t loud = 0;  // failures logged as warnings
     for (size_t i = 0; i < plan.size(); ++i) {
         const PlannedOp& op = plan[i];
         Outcome& o = out[i];
@@ -326,15 +344,22 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
         }
         const std::string msg = errText(o.error, o.extack);
         // One line per failure up to a limit, then a count: a refused batch of
-        // thousands must not flood the log.
-        if (res.failed.size() < kMaxFailureLines)
+        // thousands must not flood the log. Not warnings: EEXIST on an add (the kernel
+        // learned the entry itself, from a port's reports before it was in the
+        // suppression table; the caller replaces it) and ENOSPC (refused by the guard
+        // above, which logged the count).
+        const bool quiet = (op.op == MdbOp::Add && op.reason == OpReason::Delta && o.error == EEXIST) ||
+                           (!o.sent && o.error == ENOSPC);
+        if (!quiet && loud++ < kMaxFailureLines)
             lg->warn("{}: {}{} failed: {}", where(bname, ports, op.key), to_string(op.op),
                      op.reason == OpReason::Delta ? "" : " (" + std::string(to_string(op.reason)) + ")", msg);
+        else if (quiet && lg->should_log(spdlog::level::debug))
+            lg->debug("{}: {} failed: {}", where(bname, ports, op.key), to_string(op.op), msg);
         res.failed.push_back({op.op, op.reason, op.key, o.error, msg});
     }
 
-    if (res.failed.size() > kMaxFailureLines)
-        lg->warn("bridge {}: ... and {} more MDB operations failed", bname, res.failed.size() - kMaxFailureLines);
+    if (loud > kMaxFailureLines)
+        lg->warn("bridge {}: ... and {} more MDB operations failed", bname, loud - kMaxFailureLines);
 
     if (sawE2big) {
         auto again = readBridgeState(sock_, bridge);
@@ -348,7 +373,7 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
     }
 
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-    const auto level = res.failed.empty() ? spdlog::level::debug : spdlog::level::info;
+    const auto level = loud == 0 ? spdlog::level::debug : spdlog::level::info;
     lg->log(level, "bridge {}: applied MDB delta (+{} ~{} -{}) in {} kernel ops, {} us: {} ok, {} failed, {} degraded, "
             "{} fix-ups", bname, delta.add.size(), delta.change.size(), delta.remove.size(), res.attempted, us,
             res.succeeded, res.failed.size(), res.degraded, res.fixups);

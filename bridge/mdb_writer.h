@@ -13,9 +13,12 @@
 //  - mcast_hash_max guard: the kernel disables snooping on the whole bridge when an add
 //    would exceed it (E2BIG). Before adding we count what is installed (dump, only when
 //    the estimate gets close) and raise hash_max ahead of need; past the configured
-//    ceiling, adds are refused here (ENOSPC) instead of letting the kernel trip.
+//    ceiling, adds are refused here (ENOSPC, counted in ApplyResult::refused) instead of
+//    letting the kernel trip. The refusal is logged as an error when it starts (then
+//    once a minute) and at info when adds fit again; the caller retries refused adds.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -58,6 +61,7 @@ struct ApplyResult {
     size_t attempted = 0;    // kernel operations sent (fix-ups included)
     size_t succeeded = 0;    // delta entries now in the requested state
     std::vector<FailedEntry> failed;
+    size_t refused = 0;      // adds refused by the hash_max guard (ENOSPC in `failed`)
     size_t degraded = 0;     // installed in a simpler form than asked (see above)
     size_t fixups = 0;       // re-seat / STAR_EXCL clean-up operations
     bool snoopingDisabled = false;  // the bridge's mcast_snooping is off (E2BIG or admin)
@@ -91,6 +95,9 @@ private:
         SgIndex sg;
         bool counted = false;
         size_t estimate = 0;   // upper bound of MDB hash entries on the bridge
+        // hash_max guard refusing adds since (logged when it starts, then once a minute)
+        std::optional<std::chrono::steady_clock::time_point> refusingSince;
+        std::chrono::steady_clock::time_point refusalLogged{};
     };
     MdbWriter(NlSocket s, const KernelFeatures& f, const WriterOptions& o)
         : sock_(std::move(s)), features_(f), opts_(o) {}

@@ -32,9 +32,13 @@ Result<PacketSocket, Error> PacketSocket::open(IfIndex port, size_t bufferSize) 
     if (!ignoresOutgoing)
         log::netlink()->info("{}: no PACKET_IGNORE_OUTGOING (kernel < 4.20), filtering outgoing frames in userspace",
                              ctx);
-    // Report bursts (a querier's general query answered by every host) arrive at once.
-    const int rcv = 1 << 20;
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+    // Report bursts (a querier's general query answered by every host, a downstream
+    // switch's proxy reports) arrive at once: ~4 MiB holds a few thousand frames
+    // (truesize ~1-2 KiB each). FORCE (CAP_NET_ADMIN, which we keep) because
+    // net.core.rmem_max caps plain SO_RCVBUF at ~208 KiB on a stock kernel.
+    const int rcv = 4 << 20;
+    if (::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) != 0)
+        ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
 
     sockaddr_ll sll{};
     sll.sll_family = AF_PACKET;
@@ -86,6 +90,12 @@ Result<std::optional<RxFrame>, Error> PacketSocket::receive() {
         if (f.truncated()) ++stats_.rxTruncated;
         return std::optional<RxFrame>(f);
     }
+}
+
+void PacketSocket::pollKernelStats() {
+    tpacket_stats st{};
+    socklen_t len = sizeof st;
+    if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) stats_.rxKernelDrops += st.tp_drops;
 }
 
 Status PacketSocket::send(std::span<const uint8_t> frame, VlanId vid) {

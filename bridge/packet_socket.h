@@ -35,6 +35,7 @@ struct PacketSocketStats {
     uint64_t rxOutgoingDropped = 0;  // only without PACKET_IGNORE_OUTGOING (< 4.20)
     uint64_t txFrames = 0;
     uint64_t txErrors = 0;
+    uint64_t rxKernelDrops = 0;      // frames the kernel dropped, receive queue full (PACKET_STATISTICS)
 };
 
 class PacketSocket {
@@ -51,6 +52,9 @@ public:
     // port. A non-zero vid inserts an 802.1Q tag after the MAC addresses.
     Status send(std::span<const uint8_t> frame, VlanId vid = {});
     const PacketSocketStats& stats() const { return stats_; }
+    // Adds the kernel's drop count since the last call to stats().rxKernelDrops
+    // (PACKET_STATISTICS reads and resets it: one getsockopt).
+    void pollKernelStats();
     // False on kernels before 4.20: outgoing frames are then dropped in receive().
     bool ignoresOutgoing() const { return ignoresOutgoing_; }
 

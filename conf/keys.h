@@ -116,7 +116,10 @@ inline constexpr std::array kKeys = {
     KeySpec{Table::Limits, "max-records-per-report", Kind::Int, 1, 65535, 1024, "", "", "", false,
             "Group records processed per IGMPv3/MLDv2 report; the rest are dropped and counted."},
     KeySpec{Table::Limits, "report-rate-limit", Kind::Int, 0, 1000000, 1000, "", "packets/s", "", false,
-            "Membership reports accepted per port and second; 0 = unlimited."},
+            "IGMP/MLD membership reports and leaves processed per port and second (all VLANs of "
+            "the port together; queries, PIM and MRD are not limited), with one second's worth "
+            "of burst. Reports over it are dropped and counted per port (counter "
+            "report-rate-limited.PORT; a warning at most every 10 s per port). 0 = unlimited."},
 
     // ---- [[bridge]] (perVlan: also in [[bridge.vlan]]) ----
     KeySpec{Table::Bridge, "name", Kind::String, 0, 0, 0, "required", "", "", false,
@@ -185,7 +188,8 @@ inline constexpr std::array kKeys = {
     KeySpec{Table::Port, "filter", Kind::Table, 0, 0, 0, "inherited", "", "", false,
             "Overrides filter for this port (mode = \"none\" switches an inherited filter off)."},
     KeySpec{Table::Port, "report-rate-limit", Kind::Int, 0, 1000000, 0, "inherited", "packets/s", "", false,
-            "Overrides limits.report-rate-limit for this port; 0 = unlimited."},
+            "Overrides limits.report-rate-limit for this port (e.g. higher on a downlink to "
+            "another switch that aggregates many hosts); 0 = unlimited."},
 
     // ---- querier ----
     KeySpec{Table::Querier, "enabled", Kind::Bool, 0, 0, 0, "", "", "", false,

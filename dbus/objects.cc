@@ -3,6 +3,7 @@
 #include "agent/daemon/bridge_runtime.h"
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/event_loop.h"
+#include "agent/daemon/privileges.h"
 #include "dbus/errors.h"
 #include "version.h"
 
@@ -41,18 +42,43 @@ std::map<std::string, uint64_t> counterMap(const std::vector<std::pair<std::stri
 
 }  // namespace
 
+// ---------------------------------------------------------------- access
+
+void requirePrivileged(const sdbus::IObject& obj) {
+    const sdbus::Message* m = obj.getCurrentlyProcessedMessage();
+    if (!m) raise({ControlErrorKind::AccessDenied, "no caller to check"});
+    // A method call always has a member (the interface may be left out).
+    const std::string method = m->getMemberName();
+    uid_t uid = 0;
+    try {
+        // The sender's uid as the bus daemon knows it (GetConnectionCredentials), not
+        // anything the message carries.
+        uid = m->getCredsUid();
+    } catch (const sdbus::Error& e) {
+        raise({ControlErrorKind::AccessDenied, method + ": the caller's identity is unknown (" + e.getMessage() + ")"});
+    }
+    check(daemon::checkPrivilegedCaller(uid, method));
+}
+
 // ---------------------------------------------------------------- ScopeMethods
 
 void ScopeMethods::setSnooping(bool on) {
-    guarded([&] { check(control_.setSnooping(scope_, on)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.setSnooping(scope_, on));
+    });
 }
 
 void ScopeMethods::setImmediateLeave(bool on) {
-    guarded([&] { check(control_.setImmediateLeave(scope_, on)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.setImmediateLeave(scope_, on));
+    });
 }
 
 void ScopeMethods::setFilter(const std::vector<FilterRuleTuple>& rules) {
     guarded([&] {
+        requirePrivileged(object_);
         std::vector<daemon::FilterRule> list;
         for (const auto& r : rules) list.push_back({std::get<0>(r), std::get<1>(r), std::get<2>(r), std::get<3>(r)});
         check(control_.setFilter(scope_, list));
@@ -60,35 +86,59 @@ void ScopeMethods::setFilter(const std::vector<FilterRuleTuple>& rules) {
 }
 
 void ScopeMethods::setMaxGroups(uint32_t limit, const std::string& action) {
-    guarded([&] { check(control_.setMaxGroups(scope_, limit, action)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.setMaxGroups(scope_, limit, action));
+    });
 }
 
 void ScopeMethods::setQuerier(const std::map<std::string, sdbus::Variant>& settings) {
-    guarded([&] { check(control_.setQuerier(scope_, settingsFrom(settings))); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.setQuerier(scope_, settingsFrom(settings)));
+    });
 }
 
 void ScopeMethods::addStaticGroup(const std::string& group, const std::string& source, const std::string& port) {
-    guarded([&] { check(control_.addStaticGroup(scope_, group, source, port)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.addStaticGroup(scope_, group, source, port));
+    });
 }
 
 void ScopeMethods::removeStaticGroup(const std::string& group, const std::string& source, const std::string& port) {
-    guarded([&] { check(control_.removeStaticGroup(scope_, group, source, port)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.removeStaticGroup(scope_, group, source, port));
+    });
 }
 
 void ScopeMethods::addMrouterPort(const std::string& port) {
-    guarded([&] { check(control_.addMrouterPort(scope_, port)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.addMrouterPort(scope_, port));
+    });
 }
 
 void ScopeMethods::removeMrouterPort(const std::string& port) {
-    guarded([&] { check(control_.removeMrouterPort(scope_, port)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.removeMrouterPort(scope_, port));
+    });
 }
 
 void ScopeMethods::flushGroups() {
-    guarded([&] { check(control_.flushGroups(scope_)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.flushGroups(scope_));
+    });
 }
 
 void ScopeMethods::resetOverrides() {
-    guarded([&] { check(control_.resetOverrides(scope_)); });
+    guarded([&] {
+        requirePrivileged(object_);
+        check(control_.resetOverrides(scope_));
+    });
 }
 
 // ---------------------------------------------------------------- ManagerObject
@@ -128,11 +178,17 @@ std::string ManagerObject::Describe() {
 }
 
 void ManagerObject::Reload(const bool& keep_overrides) {
-    guarded([&] { check(control_.reload(keep_overrides)); });
+    guarded([&] {
+        requirePrivileged(getObject());
+        check(control_.reload(keep_overrides));
+    });
 }
 
 void ManagerObject::TopologyChanged(const std::string& bridge, const std::vector<uint16_t>& vlans) {
-    guarded([&] { check(control_.topologyChanged(bridge, vlans)); });
+    guarded([&] {
+        requirePrivileged(getObject());
+        check(control_.topologyChanged(bridge, vlans));
+    });
 }
 
 std::string ManagerObject::Version() { return MCS_VERSION; }
@@ -144,7 +200,7 @@ BridgeObject::BridgeObject(sdbus::IConnection& conn, Control& control, std::stri
       control_(control),
       name_(std::move(name)),
       ifindex_(ifindex),
-      ops_(control, daemon::Scope{name_, std::nullopt}) {
+      ops_(control, daemon::Scope{name_, std::nullopt}, getObject()) {
     last_ = current();
     registerAdaptor();
 }
@@ -208,7 +264,7 @@ VlanObject::VlanObject(sdbus::IConnection& conn, Control& control, std::string b
       control_(control),
       bridge_(std::move(bridge)),
       vid_(vid),
-      ops_(control, daemon::Scope{bridge_, vid}) {
+      ops_(control, daemon::Scope{bridge_, vid}, getObject()) {
     last_ = current();
     registerAdaptor();
 }

@@ -21,10 +21,18 @@ namespace mcs::dbus {
 
 using FilterRuleTuple = sdbus::Struct<std::string, std::string, uint8_t, std::string>;
 
-// The write methods Bridge1 and Vlan1 share, for one scope.
+// Refuses the method call being processed on `obj` with org.mcsnoopd.Error.AccessDenied
+// unless its sender may change the daemon's state (daemon::mayChangeState: root or the
+// group "mcsnoopd", the rule of the bus policy, applied again here for buses without
+// it). Every method annotated org.mcsnoopd.Privileged in the XML starts with it
+// (tests/dbus/test_authz.py calls each of them on a bus without the policy).
+void requirePrivileged(const sdbus::IObject& obj);
+
+// The write methods Bridge1 and Vlan1 share, for one scope; all privileged.
 class ScopeMethods {
 public:
-    ScopeMethods(daemon::Control& c, daemon::Scope s) : control_(c), scope_(std::move(s)) {}
+    ScopeMethods(daemon::Control& c, daemon::Scope s, const sdbus::IObject& obj)
+        : control_(c), scope_(std::move(s)), object_(obj) {}
     void setSnooping(bool on);
     void setImmediateLeave(bool on);
     void setFilter(const std::vector<FilterRuleTuple>& rules);
@@ -40,6 +48,7 @@ public:
 private:
     daemon::Control& control_;
     daemon::Scope scope_;
+    const sdbus::IObject& object_;
 };
 
 class ManagerObject final

@@ -11,7 +11,7 @@ PKGS="
   libtomlplusplus-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev
-  iproute2 nftables iputils-ping tcpdump pimd jq procps psmisc
+  iproute2 nftables iputils-ping tcpdump pimd jq procps psmisc strace
   python3 python3-scapy
   debhelper lintian debootstrap systemd man-db busybox curl
 "

@@ -418,31 +418,38 @@ std::optional<TimePoint> Snooper::nextDeadline() const {
     return t;
 }
 
-const MdbSnapshot& Snooper::desiredMdb(const KernelCaps& caps) const {
+MdbSnapshot Snooper::desiredMdb(const KernelCaps& caps) const {
     const Impl& s = *impl_;
-    if (!s.snapshotCaps || !(*s.snapshotCaps == caps)) {
-        s.snapshot.clear();
-        std::vector<const std::pair<const IpAddr, Group>*> sorted;   // in key order: appends at the end
-        sorted.reserve(s.groups.size());
-        for (const auto& e : s.groups) sorted.push_back(&e);
-        std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-        for (const auto* e : sorted) s.appendGroup(s.snapshot, e->first, e->second, caps);
-        s.snapshotCaps = caps;
+    std::vector<const std::pair<const IpAddr, Group>*> sorted;   // in key order: appends at the end
+    sorted.reserve(s.groups.size());
+    for (const auto& e : s.groups) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    MdbSnapshot out;
+    for (const auto* e : sorted) s.appendGroup(out, e->first, e->second, caps);
+    return out;
+}
+
+void Snooper::appendMdbEntries(const IpAddr& group, const KernelCaps& caps, MdbSnapshot& out) const {
+    const Impl& s = *impl_;
+    if (auto g = s.groups.find(group); g != s.groups.end()) s.appendGroup(out, group, g->second, caps);
+}
+
+Snooper::MdbChanges Snooper::takeMdbChanges() {
+    Impl& s = *impl_;
+    MdbChanges out;
+    out.full = s.changedAll;
+    if (out.full) {
+        for (auto& [addr, g] : s.groups) g.dirty = false;
     } else {
-        for (const auto& addr : s.dirty) {
-            const MdbKey first{s.vid, addr, IpAddr::unspecified(addr.family()), IfIndex{0}};
-            auto it = s.snapshot.lower_bound(first);
-            while (it != s.snapshot.end() && it->first.group == addr) it = s.snapshot.erase(it);
-            auto g = s.groups.find(addr);
-            if (g != s.groups.end()) s.appendGroup(s.snapshot, addr, g->second, caps);
-        }
-    }
-    for (const auto& addr : s.dirty) {
-        auto g = s.groups.find(addr);
-        if (g != s.groups.end()) g->second.dirty = false;
+        for (const auto& addr : s.dirty)
+            if (auto g = s.groups.find(addr); g != s.groups.end()) g->second.dirty = false;
+        out.groups = std::move(s.dirty);
+        std::sort(out.groups.begin(), out.groups.end());
+        out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
     }
     s.dirty.clear();
-    return s.snapshot;
+    s.changedAll = false;
+    return out;
 }
 
 uint64_t Snooper::mdbGeneration() const { return impl_->mdbGen; }

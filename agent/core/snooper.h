@@ -89,10 +89,21 @@ public:
     std::optional<TimePoint> nextDeadline() const;
 
     // ---- outputs ----
-    // Desired MDB entries of this VLAN. Cached: only groups changed since the previous
-    // call are re-translated (a caps change rebuilds). The reference stays valid
-    // until the next non-const call.
-    const MdbSnapshot& desiredMdb(const KernelCaps& caps) const;
+    // Desired MDB entries of this VLAN, translated for `caps` (O(groups): for full
+    // comparisons; steady state goes through takeMdbChanges + appendMdbEntries).
+    MdbSnapshot desiredMdb(const KernelCaps& caps) const;
+    // The entries of one group (none if it has no state), added to `out`.
+    void appendMdbEntries(const IpAddr& group, const KernelCaps& caps, MdbSnapshot& out) const;
+    // Groups whose entries may have changed since the previous take (full: any may
+    // have; then `groups` is empty; the first take is full). Lets the daemon compare
+    // only those groups with the kernel, so a report costs O(its groups), not
+    // O(MDB); no translated copy of the MDB is kept here (memory at 256k entries).
+    // Bounded: past groupCount() queued groups it turns into `full`.
+    struct MdbChanges {
+        bool full = false;
+        std::vector<IpAddr> groups;   // sorted, unique
+    };
+    MdbChanges takeMdbChanges();
     uint64_t mdbGeneration() const;                 // bumps whenever the MDB may differ
     std::vector<PortForwarding> desiredPorts() const;   // sorted by port
     uint64_t portsGeneration() const;

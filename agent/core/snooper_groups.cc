@@ -117,10 +117,17 @@ Tally Snooper::Impl::tally(const Membership& m, IfIndex port) const {
                  effectiveFilter(m, port)};
 }
 
-void Snooper::Impl::markDirty(const IpAddr& group, const Group& g) {
+void Snooper::Impl::markDirty(const IpAddr& group, Group& g) {
     ++mdbGen;
-    if (g.dirty) return;
+    if (g.dirty || changedAll) return;
     g.dirty = true;
+    // A group erased and created again before the next take is queued again: bound
+    // the list by the number of groups, past which "everything" is as cheap.
+    if (dirty.size() >= std::max<size_t>(groups.size(), 64)) {
+        changedAll = true;
+        dirty.clear();
+        return;
+    }
     dirty.push_back(group);
 }
 

@@ -41,7 +41,7 @@ struct Membership {
 struct Group {
     std::map<IfIndex, Membership> ports;
     uint64_t seq = 0;              // creation order (VLAN max-groups replace)
-    mutable bool dirty = false;    // queued in Impl::dirty for the MDB cache
+    bool dirty = false;            // queued in Impl::dirty (MDB changes not yet taken)
 };
 
 struct IpAddrHash {
@@ -115,9 +115,9 @@ struct Snooper::Impl {
     std::vector<Event> events;
     uint64_t mdbGen = 1;
     uint64_t portsGen = 1;
-    mutable MdbSnapshot snapshot;
-    mutable std::optional<KernelCaps> snapshotCaps;
-    mutable std::vector<IpAddr> dirty;
+    // Groups whose MDB entries changed since the last takeMdbChanges() (or all).
+    std::vector<IpAddr> dirty;
+    bool changedAll = true;
 
     // ---- helpers (snooper.cc) ----
     Port* port(IfIndex id);
@@ -161,7 +161,7 @@ struct Snooper::Impl {
     void settle(GroupIt g, MemberIt m, const Tally& before, LeaveReason reason, TimePoint now);
     void runTimers(GroupIt g, MemberIt m, TimePoint now);
     void emitQueries(Family f, const IpAddr& group, IfIndex port, Membership& m, const StateParams& sp);
-    void markDirty(const IpAddr& group, const Group& g);
+    void markDirty(const IpAddr& group, Group& g);
     PortFilter effectiveFilter(const Membership& m, IfIndex port) const;
     void appendGroup(MdbSnapshot& out, const IpAddr& group, const Group& g, const KernelCaps& caps) const;
     GroupInfo groupInfo(const IpAddr& group, const Group& g) const;

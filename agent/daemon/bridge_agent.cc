@@ -141,6 +141,13 @@ void BridgeAgent::portRemoved(IfIndex port, TimePoint now) {
         drain(*v, now);  // while the name is still known, for the log
     }
     ports_.erase(port);
+    rateLimiter_.portRemoved(port);
+}
+
+uint32_t BridgeAgent::reportRateLimit(IfIndex port) const {
+    auto pit = ports_.find(port);
+    if (pit == ports_.end() || vlans_.empty()) return 0;
+    return vlans_.begin()->second->settings.reportRateLimitOf(pit->second.first);
 }
 
 std::string BridgeAgent::portLabel(IfIndex port) const {
@@ -213,6 +220,24 @@ void BridgeAgent::onFrame(IfIndex port, std::optional<VlanId> vid, std::span<con
         return;
     }
     if (!v->settings.snooping) return;
+    // Reports and leaves are what a host (or a flood of crafted frames) can send at
+    // any rate and what makes us allocate and program the kernel: each port gets its
+    // own budget (rate_limit.h). Queries, PIM and MRD are not limited here.
+    if (std::holds_alternative<wire::Report>(d.msg) || std::holds_alternative<wire::Leave>(d.msg)) {
+        auto pit = ports_.find(port);
+        const uint32_t rate = pit == ports_.end() ? v->settings.reportRateLimit
+                                                  : v->settings.reportRateLimitOf(pit->second.first);
+        const auto rl = rateLimiter_.admit(port, rate, now);
+        if (!rl.admit) {
+            ++counters_.reportRateLimited;
+            if (rl.warnDrops)
+                logger("core")->warn("bridge '{}' port '{}': {} membership reports/leaves over the "
+                                     "report-rate-limit of {}/s dropped ({} in all)",
+                                     name_, portLabel(port), *rl.warnDrops, rate,
+                                     rateLimiter_.dropped(port));
+            return;
+        }
+    }
     if (const auto* q = std::get_if<wire::Query>(&d.msg))
         v->q(familyOf(q->version)).onQueryReceived(d.src, *q, now);
     auto verdict = v->snooper->onMessage(port, d, now);
@@ -456,8 +481,34 @@ MdbSnapshot BridgeAgent::desiredMdb(const core::KernelCaps& caps) const {
     MdbSnapshot out;
     for (const auto& [vid, v] : vlans_) {
         if (!v->settings.snooping) continue;
-        const auto& s = v->snooper->desiredMdb(caps);
-        out.insert(s.begin(), s.end());
+        out.merge(v->snooper->desiredMdb(caps));
+    }
+    return out;
+}
+
+BridgeAgent::MdbUpdate BridgeAgent::desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull) {
+    MdbUpdate out;
+    // VLANs coming and going or changing settings (snooping on/off), or entries to be
+    // expressed differently (caps), change whole VLANs at once: everything then.
+    out.full = forceFull || updateBase_ != generationBase_ || updateCaps_ != caps;
+    updateBase_ = generationBase_;
+    updateCaps_ = caps;
+    std::vector<std::pair<const Vlan*, core::Snooper::MdbChanges>> changes;
+    for (const auto& [vid, v] : vlans_) {
+        auto c = v->snooper->takeMdbChanges();
+        out.full |= c.full && v->settings.snooping;
+        changes.emplace_back(v.get(), std::move(c));
+    }
+    if (out.full) {
+        out.entries = desiredMdb(caps);
+        return out;
+    }
+    for (auto& [v, c] : changes) {
+        if (!v->settings.snooping) continue;
+        for (const auto& g : c.groups) {
+            out.groups.emplace_back(v->vid, g);
+            v->snooper->appendMdbEntries(g, caps, out.entries);
+        }
     }
     return out;
 }

@@ -18,6 +18,7 @@
 #include "agent/base/time.h"
 #include "agent/base/types.h"
 #include "agent/core/snooper.h"
+#include "agent/daemon/rate_limit.h"
 #include "agent/wire/decode.h"
 #include "agent/wire/drop_reason.h"
 #include "querier/querier.h"
@@ -36,6 +37,15 @@ struct VlanSettings {
     // IPv6 neighbour discovery via solicited-node groups) would be cut off. Without
     // them the kernel floods while it knows no querier (its own rule since 3.12).
     bool keepalive = false;
+    // Membership reports and leaves accepted per port and second (limits.report-rate-limit,
+    // [[bridge.port]] report-rate-limit); 0 = unlimited. The bucket is the port's, shared
+    // by its VLANs; a frame is measured against its VLAN's value for the port.
+    uint32_t reportRateLimit = 0;
+    std::map<std::string, uint32_t> portReportRateLimit;   // ports with their own value
+    uint32_t reportRateLimitOf(const std::string& port) const {
+        auto it = portReportRateLimit.find(port);
+        return it == portReportRateLimit.end() ? reportRateLimit : it->second;
+    }
     bool operator==(const VlanSettings&) const = default;
 };
 
@@ -56,6 +66,7 @@ struct BridgeCounters {
     uint64_t framesSent = 0;        // queries, solicitations, keepalives
     uint64_t keepaliveQueries = 0;
     uint64_t unknownVlan = 0;       // frame for a VLAN with no snooper (snooping off there)
+    uint64_t reportRateLimited = 0; // reports/leaves over a port's report-rate-limit (all ports)
     wire::DropCounters drops;
 };
 
@@ -107,6 +118,15 @@ public:
     // ---- outputs ----
     // Desired MDB of all VLANs (entries of VLANs with snooping on).
     MdbSnapshot desiredMdb(const core::KernelCaps& caps) const;
+    // What changed since the previous call: either everything (`full`: `entries` is
+    // the whole desired MDB) or a list of (VLAN, group) whose entries are in `entries`
+    // (a group absent from `entries` has none). `forceFull` asks for everything.
+    struct MdbUpdate {
+        bool full = true;
+        MdbSnapshot entries;
+        std::vector<std::pair<VlanId, IpAddr>> groups;   // sorted; empty when full
+    };
+    MdbUpdate desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull);
     uint64_t mdbGeneration() const;
     // Per port: router port or flooding in any VLAN.
     std::vector<core::PortForwarding> desiredPorts() const;
@@ -116,6 +136,10 @@ public:
     const querier::Querier* querier(VlanId vid, Family f) const;
     std::vector<VlanId> vlans() const;
     const BridgeCounters& counters() const { return counters_; }
+    // Reports/leaves of `port` dropped by its report-rate-limit.
+    uint64_t reportRateLimited(IfIndex port) const { return rateLimiter_.dropped(port); }
+    // The report-rate-limit a port runs with (VLAN 0's or the first VLAN's settings).
+    uint32_t reportRateLimit(IfIndex port) const;
     // Settings a VLAN runs with (nullptr: no such VLAN).
     const VlanSettings* settings(VlanId vid) const;
     void setEventObserver(EventObserver fn) { observer_ = std::move(fn); }
@@ -139,8 +163,12 @@ private:
     std::map<IfIndex, std::pair<std::string, core::PortStatus>> ports_;
     std::map<VlanId, std::unique_ptr<Vlan>> vlans_;
     BridgeCounters counters_;
+    ReportRateLimiter rateLimiter_;
     EventObserver observer_;
     uint64_t generationBase_ = 0;   // bumps when VLANs come and go
+    // generationBase_ and caps at the last desiredMdbUpdate()
+    std::optional<uint64_t> updateBase_;
+    std::optional<core::KernelCaps> updateCaps_;
 };
 
 // Source MAC of the keep-alive queries: nftables drops frames from it at bridge

@@ -15,6 +15,7 @@ namespace mcs::daemon {
 namespace {
 
 constexpr Duration kRetryDelay = seconds(1);
+constexpr Duration kRoomRetryDelay = seconds(2);   // adds refused for lack of room
 // Frames read per readiness callback: a busy port must not starve the others.
 constexpr int kFramesPerWakeup = 64;
 // Failed MDB operations logged one by one per sync; the rest are summed up.
@@ -114,6 +115,8 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
     // we were away: deleting them now would cut them off until they report again; a
     // relearned one is replaced by ours, see sync()); an administrator's entries are
     // left alone.
+    // Timed for the log line (benchmark: reconcile time after a restart).
+    const auto reconcileStart = std::chrono::steady_clock::now();
     auto loaded = record_.load();
     std::set<MdbKey> recordKeys;
     if (loaded) recordKeys = std::move(loaded->keys);
@@ -135,18 +138,25 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
             else if (origin == bridge::EntryOrigin::Admin)
                 ++admin;
         }
-        graceUntil_ = now;
+        graceLength_ = Duration::zero();
         if (const auto vids = agent->vlans(); !vids.empty()) {
             const auto t = agent->snooper(vids.front())->timers(Family::V4);
-            graceUntil_ = now + t.queryInterval + t.queryResponseInterval;
+            graceLength_ = t.queryInterval + t.queryResponseInterval;
         }
+        graceUntil_ = now + graceLength_;
         logger("mdb")->info(
             "bridge '{}': startup reconcile: {} entries of ours and {} kernel-learned kept for {} s, "
-            "{} of others left alone",
+            "{} of others left alone ({:.1f} ms)",
             name, adopted_.size(), kernelLearned_.size(),
-            std::chrono::duration_cast<seconds>(graceUntil_ - now).count(), admin);
+            std::chrono::duration_cast<seconds>(graceUntil_ - now).count(), admin,
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - reconcileStart)
+                .count());
     }
     return true;
+}
+
+void BridgeRuntime::startGraceNow(TimePoint now) {
+    if (graceUntil().has_value()) graceUntil_ = std::max(graceUntil_, now + graceLength_);
 }
 
 void BridgeRuntime::installSuppression() {
@@ -187,22 +197,30 @@ void BridgeRuntime::openPortSocket(const bridge::PortInfo& port, EventLoop& loop
     if (portSockets_.count(port.ifindex)) return;
     auto s = bridge::PacketSocket::open(port.ifindex);
     if (!s) {
-        logger("daemon")->error("bridge '{}' port '{}': packet socket: {}", name, port.name,
-                                s.error().str());
+        // ENODEV: the port was deleted after the event (or dump) that announced it;
+        // the link monitor reports its removal next. Not an error of ours.
+        logger("daemon")->log(s.error().code == ENODEV ? spdlog::level::debug : spdlog::level::err,
+                              "bridge '{}' port '{}': packet socket: {}", name, port.name, s.error().str());
         return;
     }
     IfIndex pi = port.ifindex;
     int fd = s->fd();
     portSockets_.emplace(pi, std::move(*s));
     loop.addFd(fd, EPOLLIN, [this, pi](uint32_t) { readPort(pi); });
+    // Ports found at start() are in the table already: running nft once per port
+    // there made a large bridge's startup take seconds (longer than the grace
+    // period on a slow machine).
+    auto known = portNames_.find(pi);
+    const bool inTable = known != portNames_.end() && known->second == port.name;
     portNames_[pi] = port.name;
-    installSuppression();
+    if (!inTable) installSuppression();
 }
 
 void BridgeRuntime::closePortSocket(IfIndex port, EventLoop& loop) {
     auto it = portSockets_.find(port);
     if (it == portSockets_.end()) return;
     loop.removeFd(it->second.fd());
+    closedSocketDrops_ += it->second.stats().rxKernelDrops;
     portSockets_.erase(it);
     appliedPorts.erase(port);
     portNames_.erase(port);
@@ -213,13 +231,25 @@ void BridgeRuntime::readPort(IfIndex port) {
     auto it = portSockets_.find(port);
     if (it == portSockets_.end()) return;
     auto now = EventLoop::now();
+    // Kernel drops (receive queue full) are read whenever a wakeup's budget runs out
+    // (a backlog), and once a second otherwise: one getsockopt each.
+    if (now >= nextStatsPoll_) {
+        nextStatsPoll_ = now + seconds(1);
+        for (auto& [p, sock] : portSockets_) sock.pollKernelStats();
+    }
+    // At most kFramesPerWakeup frames per wakeup: epoll is level-triggered, so a port
+    // with a backlog (a storm) is read again in the next round, after every other
+    // ready port had its turn (no port starves the others).
     for (int i = 0; i < kFramesPerWakeup; ++i) {
         auto rx = it->second.receive();
         if (!rx) {
             // A packet socket reports ENETDOWN once when its port goes down: expected
             // (the link monitor reports the port down), and the socket works again
-            // when the port comes up.
-            logger("daemon")->log(rx.error().code == ENETDOWN ? spdlog::level::debug : spdlog::level::warn,
+            // when the port comes up. ENXIO/ENODEV: the port was deleted; the link
+            // monitor reports its removal next.
+            const int e = rx.error().code;
+            const bool expected = e == ENETDOWN || e == ENXIO || e == ENODEV;
+            logger("daemon")->log(expected ? spdlog::level::debug : spdlog::level::warn,
                                   "bridge '{}' port {}: receive: {}", name, port.value, rx.error().str());
             return;
         }
@@ -229,6 +259,18 @@ void BridgeRuntime::readPort(IfIndex port) {
         const auto in = vlans.ingress(port, (*rx)->vid, (*rx)->data);
         if (in.accept) agent->onFrame(port, in.vid, (*rx)->data, now);
     }
+    it->second.pollKernelStats();
+}
+
+uint64_t BridgeRuntime::socketDrops(IfIndex port) const {
+    auto it = portSockets_.find(port);
+    return it == portSockets_.end() ? 0 : it->second.stats().rxKernelDrops;
+}
+
+uint64_t BridgeRuntime::socketDropsTotal() const {
+    uint64_t n = closedSocketDrops_;
+    for (const auto& [p, sock] : portSockets_) n += sock.stats().rxKernelDrops;
+    return n;
 }
 
 void BridgeRuntime::onBridgeOptions(const bridge::BridgeInfo& bi, TimePoint now) {
@@ -289,10 +331,27 @@ void BridgeRuntime::sync(TimePoint now) {
     bool graceOver =
         (!adopted_.empty() || !kernelLearned_.empty() || !adoptedRouters_.empty()) && now >= graceUntil_;
     uint64_t gen = agent->mdbGeneration();
-    if (gen != syncedGeneration_ || retryDue || graceOver) {
-        retryAt_.reset();
-        MdbSnapshot desired = agent->desiredMdb(caps_);
+    const bool filterChanged = vlans.filterGeneration() != syncedFilterGeneration_;
+    if (gen != syncedGeneration_ || retryDue || graceOver || filterChanged) {
+        if (retryDue) retryAt_.reset();   // a partial sync does not retry what failed earlier
+        // Usually only the groups a report or timer touched are compared with what is
+        // applied (O(changed) per event, not O(MDB)); a retry, the end of the grace
+        // period or a VLAN/port change compares everything.
+        auto update = agent->desiredMdbUpdate(caps_, retryDue || graceOver || filterChanged ||
+                                                         syncedGeneration_ == ~0ull);
+        MdbSnapshot& desired = update.entries;
         vlans.filterMdb(desired);
+        // The part of `applied` to compare: all of it, or the changed groups' entries.
+        MdbSnapshot appliedPart;
+        if (!update.full) {
+            for (const auto& [vid, g] : update.groups) {
+                const MdbKey first{vid, g, IpAddr::unspecified(g.family()), IfIndex{0}};
+                for (auto it = applied.lower_bound(first);
+                     it != applied.end() && it->first.vid == vid && it->first.group == g; ++it)
+                    appliedPart.emplace_hint(appliedPart.end(), *it);
+            }
+        }
+        const MdbSnapshot& compared = update.full ? applied : appliedPart;
         if (graceOver) {
             size_t stale = 0;
             for (const auto& k : adopted_) stale += !desired.count(k);
@@ -320,15 +379,24 @@ void BridgeRuntime::sync(TimePoint now) {
             kernelLearned_.clear();
             adoptedRouters_.clear();
         }
-        for (auto it = adopted_.begin(); it != adopted_.end();) {
-            if (desired.count(*it)) {
-                it = adopted_.erase(it);  // relearned: the agent owns it now
-            } else {
-                if (auto a = applied.find(*it); a != applied.end()) desired.emplace(*it, a->second);
-                ++it;
+        // Adopted entries stay until relearned (then the agent owns them) or the grace
+        // period ends; only those in the compared part matter here.
+        auto keepAdopted = [&](std::set<MdbKey>::iterator it) {
+            if (desired.count(*it)) return adopted_.erase(it);
+            if (auto a = compared.find(*it); a != compared.end()) desired.emplace(*it, a->second);
+            return std::next(it);
+        };
+        if (update.full) {
+            for (auto it = adopted_.begin(); it != adopted_.end();) it = keepAdopted(it);
+        } else if (!adopted_.empty()) {
+            for (const auto& [vid, g] : update.groups) {
+                const MdbKey first{vid, g, IpAddr::unspecified(g.family()), IfIndex{0}};
+                for (auto it = adopted_.lower_bound(first);
+                     it != adopted_.end() && it->vid == vid && it->group == g;)
+                    it = keepAdopted(it);
             }
         }
-        MdbDelta delta = diff(applied, desired);
+        MdbDelta delta = diff(compared, desired);
         if (!delta.empty()) {
             MdbSnapshot before;
             for (const auto& k : delta.remove) before.emplace(k, applied.at(k));
@@ -368,16 +436,21 @@ void BridgeRuntime::sync(TimePoint now) {
                     applied[f.key] = b->second;
                 else
                     applied.erase(f.key);
+                // Adds refused for room (mcast_hash_max at its ceiling) are summed up
+                // by the writer, rate-limited: not one line per entry per retry.
+                if (f.error == ENOSPC) continue;
                 if (n++ < kFailuresLogged)
                     log->warn("bridge '{}' vid {} port {}: {} {}: {}", name, f.key.vid.value,
                               f.key.port.value, bridge::to_string(f.op), f.key.group.str(), f.message);
             }
             if (!res.failed.empty()) {
                 mdbErrors += res.failed.size();
-                if (res.failed.size() > kFailuresLogged)
-                    log->warn("bridge '{}': {} more MDB operations failed", name,
-                              res.failed.size() - kFailuresLogged);
-                retryAt_ = now + kRetryDelay;
+                if (n > kFailuresLogged)
+                    log->warn("bridge '{}': {} more MDB operations failed", name, n - kFailuresLogged);
+                // No room (ENOSPC) frees up only when members leave: retry less often.
+                const bool onlyRoom = std::all_of(res.failed.begin(), res.failed.end(),
+                                                  [](const auto& f) { return f.error == ENOSPC; });
+                retryAt_ = now + (onlyRoom ? kRoomRetryDelay : kRetryDelay);
             }
             if (res.snoopingDisabled)
                 log->error("bridge '{}': the kernel's mcast_snooping is off: MDB not in use", name);
@@ -388,6 +461,7 @@ void BridgeRuntime::sync(TimePoint now) {
             recordDirty_ = true;
         }
         syncedGeneration_ = gen;
+        syncedFilterGeneration_ = vlans.filterGeneration();
     }
 
     for (auto pf : agent->desiredPorts()) {

@@ -40,6 +40,8 @@ struct BridgeRuntime : FrameSink {
     void closePortSocket(IfIndex port, EventLoop& loop);
     void onBridgeOptions(const bridge::BridgeInfo& info, TimePoint now);
     void refreshAddresses(TimePoint now);
+    // Restarts a pending startup grace period at `now` (its length unchanged).
+    void startGraceNow(TimePoint now);
 
     // Brings the kernel in line with the agent: MDB delta, port flags, record file.
     void sync(TimePoint now);
@@ -63,6 +65,10 @@ struct BridgeRuntime : FrameSink {
     std::map<IfIndex, core::PortForwarding> appliedPorts;  // flags we set
     uint64_t txErrors = 0;
     uint64_t mdbErrors = 0;
+    // Frames the kernel dropped because a port socket's receive queue was full (a
+    // storm faster than we read): per port, and in all (closed sockets included).
+    uint64_t socketDrops(IfIndex port) const;
+    uint64_t socketDropsTotal() const;
 
 private:
     void readPort(IfIndex port);
@@ -79,6 +85,8 @@ private:
     std::optional<bridge::PacketSocket> bridgeSocket_;
     std::map<IfIndex, bridge::PacketSocket> portSockets_;
     std::map<IfIndex, std::string> portNames_;
+    uint64_t closedSocketDrops_ = 0;
+    TimePoint nextStatsPoll_{};
     bridge::InterfaceAddresses addresses_;
     // Startup reconcile: entries of ours found in the kernel stay until the agent has
     // had one query cycle to relearn them (a restart must not cut members off).
@@ -86,8 +94,10 @@ private:
     std::set<MdbKey> kernelLearned_;   // found at startup, removed with the grace period
     std::set<IfIndex> adoptedRouters_;  // mcast_router 2 at startup: kept through the grace period
     TimePoint graceUntil_{};
+    Duration graceLength_{};
     std::optional<TimePoint> retryAt_;
     uint64_t syncedGeneration_ = ~0ull;
+    uint64_t syncedFilterGeneration_ = ~0ull;
     bool recordDirty_ = false;
 };
 

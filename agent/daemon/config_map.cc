@@ -96,11 +96,15 @@ VlanSettings mapVlanSettings(const conf::BridgeConfig& b, VlanId vid) {
     c.trackAllLinkScopeV6 = true;
     if (vp.limits.maxGroupsPerVlan) {
         c.limits.groupsPerVlan = vp.limits.maxGroupsPerVlan;
+        // One port may hold every group of the VLAN (a router-facing trunk, a
+        // downstream switch); operators cap ports with max-groups instead.
+        c.limits.groupsPerPort = vp.limits.maxGroupsPerVlan;
         c.vlan.maxGroupsVlan = {vp.limits.maxGroupsPerVlan, core::MaxGroupsAction::Deny};
     }
     if (vp.limits.maxSourcesPerGroup) c.limits.sourcesPerGroup = vp.limits.maxSourcesPerGroup;
     if (vp.limits.maxHostsPerGroupPort) c.limits.hostsPerGroupPort = vp.limits.maxHostsPerGroupPort;
     if (vp.limits.maxRecordsPerReport) c.limits.recordsPerReport = vp.limits.maxRecordsPerReport;
+    s.reportRateLimit = vp.limits.reportRateLimit;   // 0 = unlimited
 
     for (const auto& sg : vp.staticGroups)
         for (const auto& port : sg.ports) c.staticGroups.push_back({sg.group, sg.source, port});
@@ -110,6 +114,7 @@ VlanSettings mapVlanSettings(const conf::BridgeConfig& b, VlanId vid) {
     for (const auto& pc : b.ports) {
         auto pp = conf::resolvePort(b, vid, pc.name);
         auto& o = c.ports[pc.name];
+        if (pp.reportRateLimit != s.reportRateLimit) s.portReportRateLimit[pc.name] = pp.reportRateLimit;
         o.immediateLeave = pp.immediateLeave;
         o.floodUnregistered = pp.floodUnregistered;
         o.floodReports = pp.floodReports;

@@ -30,8 +30,9 @@ enum class ControlErrorKind : uint8_t {
     NotPermitted,    // allowed callers, but not an operation this API offers
     ReloadFailed,
     Failed,
+    AccessDenied,    // a privileged method, and the caller is neither root nor in group mcsnoopd
 };
-inline constexpr EnumTable<ControlErrorKind, 9> kControlErrorKindNames{{
+inline constexpr EnumTable<ControlErrorKind, 10> kControlErrorKindNames{{
     {ControlErrorKind::NoSuchBridge, "NoSuchBridge"},
     {ControlErrorKind::NoSuchVlan, "NoSuchVlan"},
     {ControlErrorKind::NoSuchPort, "NoSuchPort"},
@@ -41,6 +42,7 @@ inline constexpr EnumTable<ControlErrorKind, 9> kControlErrorKindNames{{
     {ControlErrorKind::NotPermitted, "NotPermitted"},
     {ControlErrorKind::ReloadFailed, "ReloadFailed"},
     {ControlErrorKind::Failed, "Failed"},
+    {ControlErrorKind::AccessDenied, "AccessDenied"},
 }};
 std::string_view to_string(ControlErrorKind k);
 

@@ -10,6 +10,7 @@
 #include "agent/daemon/control.h"
 #include "agent/daemon/logging.h"
 #include "agent/daemon/notify.h"
+#include "agent/daemon/privileges.h"
 #include "version.h"
 
 namespace mcs::daemon {
@@ -86,6 +87,10 @@ int Daemon::run() {
     });
 
     bridge::LinkMonitorOptions lo;
+    if (opts_.netlinkRcvbuf) {
+        lo.rcvbuf = *opts_.netlinkRcvbuf;
+        log->warn("debugging: netlink monitor receive buffer {} bytes (notifications will be lost)", lo.rcvbuf);
+    }
     auto mon = bridge::LinkMonitor::open(lo, [this](const bridge::LinkEvent& ev) { onLinkEvent(ev); });
     if (!mon) {
         log->error("netlink link monitor: {}", mon.error().str());
@@ -101,6 +106,10 @@ int Daemon::run() {
     loop_.setAfterRound([this] { afterRound(); });
     control_ = std::make_unique<Control>(*this, loop_);
     control_->startFrontends(opts_);
+    // Sockets and the bus connection are made: from here on only CAP_NET_ADMIN and
+    // CAP_NET_RAW (privileges.cc says why). Before the first bridge starts, so that
+    // bridges found now and those that appear later run with the same set.
+    if (!limitCapabilities(opts_.keepCapabilities)) return 1;
 
     if (auto st = links_->resync(); !st) {
         log->error("link dump: {}", st.error().str());
@@ -242,7 +251,9 @@ void Daemon::addBridge(const bridge::BridgeInfo& info) {
         }
         features_ = *f;
         logger("mdb")->info("kernel MDB features: {}", features_->str());
-        auto w = bridge::MdbWriter::open(*features_);
+        bridge::WriterOptions wo;
+        if (opts_.hashMaxCeiling) wo.hashMaxCeiling = *opts_.hashMaxCeiling;
+        auto w = bridge::MdbWriter::open(*features_, wo);
         if (!w) {
             log->error("MDB writer: {}", w.error().str());
             return;
@@ -272,9 +283,13 @@ void Daemon::startPendingBridges() {
             continue;
         addBridge(b->second);
         // ports already enslaved come as PortAdded only once: take them now
-        if (bridges_.count(bi))
+        if (bridges_.count(bi)) {
             for (const auto& [pi, port] : links_->ports())
                 if (port.bridge.value == bi) addPort(*bridges_[bi], port);
+            // The grace period is for hosts to answer a query we can hear: it starts
+            // once every port is read, not when the reconcile began.
+            bridges_[bi]->startGraceNow(EventLoop::now());
+        }
     }
 }
 

@@ -146,7 +146,16 @@ std::vector<std::pair<std::string, uint64_t>> bridgeCounters(const BridgeRuntime
         {"frames-sent", c.framesSent},         {"keepalive-queries", c.keepaliveQueries},
         {"unknown-vlan", c.unknownVlan},       {"tx-errors", br.txErrors},
         {"mdb-errors", br.mdbErrors},
+        {"report-rate-limited", c.reportRateLimited}, {"socket-drops", br.socketDropsTotal()},
     };
+    // Per port (rate limiting and socket overruns are per port): only ports that have some.
+    auto vids = br.agent->vlans();
+    if (!vids.empty())
+        for (const auto& port : br.agent->snooper(vids.front())->ports()) {
+            if (auto n = br.agent->reportRateLimited(port.port))
+                out.emplace_back("report-rate-limited." + port.name, n);
+            if (auto n = br.socketDrops(port.port)) out.emplace_back("socket-drops." + port.name, n);
+        }
     for (size_t i = 0; i < wire::kDropReasonCount; ++i)
         out.emplace_back("drop." + std::string(wire::to_string(static_cast<wire::DropReason>(i))),
                          c.drops.raw()[i]);
@@ -283,8 +292,15 @@ json::Value describeVlan(const Control& c, const BridgeRuntime& br, VlanId vid, 
         sm.push(std::move(j));
     }
 
+    // A reply over the bus's message limit (dbus-daemon: 32 MiB by default) makes the
+    // bus drop our connection, and with it the whole API: at ~150 bytes of JSON per
+    // group-port, cap the list. GetGroups returns every group of a VLAN.
+    size_t listed = 0;
+    v["groups_total"] = static_cast<uint64_t>(sn->groupCount());
+    v["groups_truncated"] = sn->groupCount() > kDescribeGroupsMax;
     auto& groups = v["groups"] = json::Value::array();
     sn->forEachGroup([&](const core::GroupInfo& g) {
+        if (listed++ >= kDescribeGroupsMax) return;
         json::Value gj;
         gj["group"] = g.group.str();
         auto& ports = gj["ports"] = json::Value::array();
@@ -348,6 +364,10 @@ json::Value describeBridge(const Control& c, const BridgeRuntime& br, TimePoint 
         pj["name"] = p.name;
         pj["up"] = p.up;
         pj["stp_state"] = p.stp;
+        const IfIndex pi{p.ifindex};
+        pj["report_rate_limit"] = br.agent->reportRateLimit(pi);
+        pj["report_rate_limited"] = br.agent->reportRateLimited(pi);
+        pj["socket_drops"] = br.socketDrops(pi);
         ports.push(std::move(pj));
     }
     auto& ov = b["overrides"] = json::Value::array();

@@ -113,6 +113,10 @@ std::vector<std::pair<std::string, uint64_t>> bridgeCounters(const BridgeRuntime
 VlanProperties vlanProperties(const Control& c, const BridgeRuntime& br, VlanId vid);
 BridgeProperties bridgeProperties(const Control& c, const BridgeRuntime& br);
 
+// Groups listed per VLAN in Describe documents ("groups_truncated" beyond; the
+// VLAN's GetGroups lists all): keeps replies far below the bus's message limit.
+inline constexpr size_t kDescribeGroupsMax = 16384;
+
 json::Value describeVlan(const Control& c, const BridgeRuntime& br, VlanId vid, TimePoint now);
 json::Value describeBridge(const Control& c, const BridgeRuntime& br, TimePoint now);
 json::Value describeDaemon(const Control& c, TimePoint now);

@@ -1,5 +1,6 @@
 #include "agent/daemon/options.h"
 
+#include <charconv>
 #include <string_view>
 
 namespace mcs::daemon {
@@ -18,6 +19,8 @@ IGMP/MLD snooping agent for Linux bridges.
       --no-dbus            do not connect to D-Bus
       --flush-on-exit      remove our MDB entries when stopping (default: keep forwarding)
       --strict             apply SHOULD-level packet validity checks
+      --keep-capabilities  keep every capability once set up (debugging; by default
+                           only CAP_NET_ADMIN and CAP_NET_RAW stay)
       --log-level LEVEL    trace, debug, info, warn, error, critical, off (default info)
       --log SUBSYS=LEVEL   level of one subsystem: daemon core igmp mld querier mdb
                            netlink dbus config
@@ -26,6 +29,18 @@ IGMP/MLD snooping agent for Linux bridges.
   -h, --help               this text
 )";
 }
+
+namespace {
+
+// A whole decimal number in [lo, hi], else nullopt.
+std::optional<uint64_t> number(std::string_view s, uint64_t lo, uint64_t hi) {
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi) return std::nullopt;
+    return v;
+}
+
+}  // namespace
 
 Result<Options, std::string> parseOptions(int argc, char** argv) {
     Options o;
@@ -59,6 +74,8 @@ Result<Options, std::string> parseOptions(int argc, char** argv) {
             o.flushOnExit = true;
         } else if (a == "--strict") {
             o.strict = true;
+        } else if (a == "--keep-capabilities") {
+            o.keepCapabilities = true;
         } else if (a == "--log-level") {
             err = takeValue(o.logLevel);
             o.logLevelGiven = true;
@@ -70,6 +87,19 @@ Result<Options, std::string> parseOptions(int argc, char** argv) {
             }
         } else if (a == "--log-timestamps") {
             o.timestamps = true;
+        } else if (a == "--netlink-rcvbuf") {
+            // The kernel doubles the value and enforces a minimum of a few KiB.
+            if (!(err = takeValue(value))) {
+                auto v = number(value, 1024, 1u << 30);
+                if (!v) return unexpected("--netlink-rcvbuf expects a byte count 1024..1073741824, got '" + value + "'");
+                o.netlinkRcvbuf = static_cast<int>(*v);
+            }
+        } else if (a == "--hash-max-ceiling") {
+            if (!(err = takeValue(value))) {
+                auto v = number(value, 16, 1u << 31);
+                if (!v) return unexpected("--hash-max-ceiling expects a number 16..2147483648, got '" + value + "'");
+                o.hashMaxCeiling = static_cast<uint32_t>(*v);
+            }
         } else if (a == "--version") {
             o.version = true;
         } else if (a == "-v") {

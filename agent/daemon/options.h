@@ -1,6 +1,7 @@
 // Command line of mcsnoopd.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,6 +20,7 @@ struct Options {
     bool dbus = true;                       // --no-dbus
     bool flushOnExit = false;               // --flush-on-exit: remove our MDB entries on SIGTERM
     bool strict = false;                    // --strict: SHOULD-level packet checks
+    bool keepCapabilities = false;          // --keep-capabilities: no drop once set up (debugging)
     bool timestamps = false;                // --log-timestamps (journald adds its own)
     std::string logLevel = "info";          // --log-level LEVEL
     bool logLevelGiven = false;
@@ -26,6 +28,10 @@ struct Options {
     bool version = false;
     bool help = false;
     bool verbose = false;                   // -v with --check-config: print the effective config
+    // Debugging options (mcsnoopd(8), DEBUGGING OPTIONS; not in --help): fault tests
+    // force a monitor overrun and reach the hash_max ceiling with a few entries.
+    std::optional<int> netlinkRcvbuf;       // --netlink-rcvbuf BYTES: monitor sockets' receive buffer
+    std::optional<uint32_t> hashMaxCeiling; // --hash-max-ceiling N: never raise mcast_hash_max beyond N
 };
 
 Result<Options, std::string> parseOptions(int argc, char** argv);

@@ -40,6 +40,7 @@ void BridgeVlans::setBridgeOptions(const bridge::BridgeMcastOptions& o) {
     filtering_ = o.vlanFiltering;
     kernelVlanSnooping_ = o.vlanSnooping;
     dirty_ = true;
+    ++filterGeneration_;
 }
 
 void BridgeVlans::setPort(IfIndex p, const std::string& name, const std::vector<bridge::PortVlan>& vlans) {
@@ -51,12 +52,14 @@ void BridgeVlans::setPort(IfIndex p, const std::string& name, const std::vector<
     }
     ports_[p] = std::move(pv);
     dirty_ = true;
+    ++filterGeneration_;
 }
 
 void BridgeVlans::removePort(IfIndex p) {
     ports_.erase(p);
     std::erase_if(routersSet_, [&](const auto& kv) { return kv.first.first == p; });
     dirty_ = true;
+    ++filterGeneration_;
 }
 
 const BridgeVlans::PortVlans* BridgeVlans::port(IfIndex p) const {

@@ -71,6 +71,8 @@ public:
     // name ports, not port-VLANs; and a port may leave a VLAN before its members
     // time out). Host entries (port = bridge) stay.
     void filterMdb(MdbSnapshot& desired) const;
+    // Bumps whenever filterMdb() may decide differently (ports, their VLANs, filtering).
+    uint64_t filterGeneration() const { return filterGeneration_; }
 
     // ---- kernel ----
     // Brings the kernel's per-VLAN state in line; returns false if something failed
@@ -101,6 +103,7 @@ private:
     // Router modes are recomputed when the agent's state or ours changed.
     uint64_t syncedGeneration_ = ~0ull;
     bool dirty_ = true;
+    uint64_t filterGeneration_ = 0;
     // The bridge's own VLANs (`self`), re-read now and then (no event carries them).
     std::optional<std::set<VlanId>> bridgeSelf_;
     TimePoint nextSelfRead_{};

@@ -101,6 +101,33 @@ TEST_P(Timers, MdbCacheMatchesAFullRebuild) {
     EXPECT_EQ(sn.desiredMdb(KernelCaps{}).size(), 10u);
 }
 
+TEST_P(Timers, MdbChangesNameTheGroupsTheCacheRetranslated) {
+    (void)sn.desiredMdb(KernelCaps{});
+    EXPECT_TRUE(sn.takeMdbChanges().full);                     // the first snapshot is a rebuild
+    EXPECT_FALSE(sn.takeMdbChanges().full);
+    send(P1, RecordType::IsExclude, {}, t(0));
+    sn.onMessage(P2, v3report(p, p.host(2), {rec(RecordType::IsExclude, p.group(2), {})}), t(0));
+    (void)sn.desiredMdb(KernelCaps{});
+    send(P2, RecordType::IsExclude, {}, t(1));                 // G again, in a later patch
+    (void)sn.desiredMdb(KernelCaps{});
+    auto c = sn.takeMdbChanges();
+    EXPECT_FALSE(c.full);
+    EXPECT_EQ(c.groups, (std::vector<IpAddr>{std::min(G, p.group(2)), std::max(G, p.group(2))}));
+    EXPECT_TRUE(sn.takeMdbChanges().groups.empty());
+    // Changes nobody takes are bounded: a group erased and created again is queued
+    // again; past the number of groups (at least 64) the list becomes "full".
+    for (int i = 0; i < 100; ++i) {
+        sn.portRemoved(P2, t(2 + i));                          // its memberships go ...
+        sn.portAdded(P2, "p2", t(2 + i));
+        sn.onMessage(P2, v3report(p, p.host(2), {rec(RecordType::IsExclude, p.group(2), {})}),
+                     t(2.5 + i));                             // ... and come back
+        (void)sn.desiredMdb(KernelCaps{});
+    }
+    c = sn.takeMdbChanges();
+    EXPECT_TRUE(c.full);
+    EXPECT_TRUE(c.groups.empty());
+}
+
 TEST_P(Timers, RefreshDoesNotBumpTheMdbGeneration) {
     send(P1, RecordType::IsExclude, {}, t(0));
     const auto gen = sn.mdbGeneration();

@@ -107,6 +107,74 @@ TEST_F(BridgeAgentTest, PortRemovalDropsItsEntries) {
     EXPECT_EQ(mdb.begin()->first.port, kP2);
 }
 
+// The runtime applies updates to a copy of what it installed; after every step that
+// copy must equal the full desired MDB, while a steady-state update names only the
+// groups that changed.
+TEST_F(BridgeAgentTest, IncrementalUpdatesNameOnlyChangedGroupsAndAddUpToTheFullMdb) {
+    MdbSnapshot applied;
+    auto apply = [&](const BridgeAgent::MdbUpdate& u) {
+        if (u.full) {
+            applied = u.entries;
+            return;
+        }
+        for (const auto& [vid, g] : u.groups) {
+            const MdbKey first{vid, g, IpAddr::unspecified(g.family()), IfIndex{0}};
+            auto it = applied.lower_bound(first);
+            while (it != applied.end() && it->first.vid == vid && it->first.group == g) it = applied.erase(it);
+        }
+        applied.insert(u.entries.begin(), u.entries.end());
+    };
+    auto first = agent.desiredMdbUpdate({}, false);
+    EXPECT_TRUE(first.full);  // nothing known yet
+    apply(first);
+
+    for (int i = 0; i < 50; ++i) {
+        auto group = "239.1.0." + std::to_string(i + 1);
+        agent.onFrame(kP1, std::nullopt, report("192.0.2.11", group.c_str()), now);
+    }
+    auto u = agent.desiredMdbUpdate({}, false);
+    EXPECT_FALSE(u.full);
+    EXPECT_EQ(u.groups.size(), 50u);
+    apply(u);
+    EXPECT_EQ(applied, agent.desiredMdb({}));
+
+    // One more member of one group: one group named, with both of its entries.
+    agent.onFrame(kP2, std::nullopt, report("192.0.2.12", "239.1.0.7"), now);
+    u = agent.desiredMdbUpdate({}, false);
+    ASSERT_FALSE(u.full);
+    ASSERT_EQ(u.groups.size(), 1u);
+    EXPECT_EQ(u.groups[0].second, ip("239.1.0.7"));
+    EXPECT_EQ(u.entries.size(), 2u);
+    apply(u);
+    EXPECT_EQ(applied, agent.desiredMdb({}));
+
+    // Nothing happened: nothing named.
+    u = agent.desiredMdbUpdate({}, false);
+    EXPECT_FALSE(u.full);
+    EXPECT_TRUE(u.groups.empty());
+
+    // A group that went away is named with no entries: the runtime removes them.
+    agent.portRemoved(kP2, now);
+    u = agent.desiredMdbUpdate({}, false);
+    ASSERT_FALSE(u.full);
+    ASSERT_EQ(u.groups.size(), 1u);
+    apply(u);
+    EXPECT_EQ(applied, agent.desiredMdb({}));
+    EXPECT_EQ(applied.size(), 50u);
+
+    // VLANs coming and going, or the caller asking: everything.
+    EXPECT_TRUE(agent.desiredMdbUpdate({}, true).full);
+    agent.setVlans({VlanId{0}, VlanId{5}}, now);
+    u = agent.desiredMdbUpdate({}, false);
+    EXPECT_TRUE(u.full);
+    apply(u);
+    EXPECT_EQ(applied, agent.desiredMdb({}));
+    // A caps change rebuilds the snooper's snapshot: everything again.
+    core::KernelCaps caps;
+    caps.srcList = false;
+    EXPECT_TRUE(agent.desiredMdbUpdate(caps, false).full);
+}
+
 // Our querier on for both families, the bridge with both addresses.
 class QuerierAgentTest : public ::testing::Test {
 protected:

@@ -35,5 +35,20 @@ TEST(Options, Errors) {
     EXPECT_TRUE(o->verbose);
 }
 
+TEST(Options, DebuggingOptions) {
+    auto o = parse({"--bridge", "br0", "--netlink-rcvbuf", "4096", "--hash-max-ceiling", "128"});
+    ASSERT_TRUE(o) << o.error();
+    EXPECT_EQ(o->netlinkRcvbuf, 4096);
+    EXPECT_EQ(o->hashMaxCeiling, 128u);
+    auto d = parse({"--bridge", "br0"});
+    ASSERT_TRUE(d);
+    EXPECT_FALSE(d->netlinkRcvbuf);
+    EXPECT_FALSE(d->hashMaxCeiling);
+    EXPECT_FALSE(parse({"--netlink-rcvbuf", "12k"}));
+    EXPECT_FALSE(parse({"--netlink-rcvbuf", "10"}));
+    EXPECT_FALSE(parse({"--hash-max-ceiling", "-1"}));
+    EXPECT_FALSE(parse({"--hash-max-ceiling"}));
+}
+
 }  // namespace
 }  // namespace mcs::daemon

@@ -58,8 +58,8 @@ class ObjectsTest(DbusCase):
         self.assertEqual(list(br), ["name", "ifindex", "path", "ports", "overrides", "counters", "vlans"])
         self.assertEqual(br["path"], BR0)
         v = br["vlans"][0]
-        self.assertEqual(list(v), ["vid", "path", "snooping", "overrides", "settings", "groups", "mrouter_ports",
-                                   "querier", "flood", "counters"])
+        self.assertEqual(list(v), ["vid", "path", "snooping", "overrides", "settings", "groups_total",
+                                   "groups_truncated", "groups", "mrouter_ports", "querier", "flood", "counters"])
         self.assertEqual(list(v["settings"]), ["immediate_leave", "max_groups", "filter", "static_groups",
                                                "static_mrouter_ports"])
         self.assertEqual(set(v["querier"]), {"ipv4", "ipv6"})

@@ -24,6 +24,16 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+
+def inet_checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of data, ready to store in a header."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
 HERE = Path(__file__).resolve().parent
 MCAST_TOOL = HERE / "mcast_tool.py"
 PY = "/usr/bin/python3"

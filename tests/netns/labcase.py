@@ -25,6 +25,9 @@ def _kernel() -> tuple[int, int]:
 # daemon recognises its own by its record file.
 OUR_PROTOCOL = "183" if _kernel() >= (6, 3) else "static"
 
+# What AddressSanitizer, LeakSanitizer and UBSan print when they find something.
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ")
+
 # Short protocol timers for tests (seconds): query interval 4, response interval 1,
 # last member interval 0.5. Startup grace after a restart = 4 + 1 = 5 s.
 QUERY_INTERVAL = 4
@@ -34,8 +37,10 @@ LMQC = 2
 
 
 def config(*, immediate_leave: bool = False, querier: bool = False, extra: str = "",
-           bridge: str = "br0", ports: str = "") -> str:
-    """A TOML configuration for one bridge with the short test timers."""
+           bridge: str = "br0", ports: str = "", query_interval: float = QUERY_INTERVAL) -> str:
+    """A TOML configuration for one bridge with the short test timers (a lab without a
+    querier that must keep memberships for a while passes a longer query_interval:
+    they end after 2 x query_interval + response interval)."""
     return f"""
 [[bridge]]
 name = "{bridge}"
@@ -44,7 +49,7 @@ immediate-leave = {str(immediate_leave).lower()}
 
 [bridge.querier]
 enabled = {str(querier).lower()}
-interval = {QUERY_INTERVAL}
+interval = {query_interval}
 response-interval = {RESPONSE_INTERVAL}
 last-member-interval = {LMQI}
 last-member-count = {LMQC}
@@ -81,6 +86,16 @@ class LabCase(unittest.TestCase):
     def _stop_daemon(self, d: Daemon) -> None:
         if d.proc.poll() is None:
             d.stop()
+        # An ASan/UBSan build of the daemon (scripts/test.sh runs these tests with one)
+        # reports on stderr, which is the log: any report fails the test.
+        try:
+            text = d.log_text()
+        except OSError:
+            return
+        for marker in SANITIZER_MARKERS:
+            if marker in text:
+                at = text.index(marker)
+                self.fail(f"sanitizer report in the daemon's log:\n{text[max(0, at - 2000):at + 4000]}")
 
     def _close_lab(self, lab: Lab) -> None:
         failed = self._failed() or getattr(self._outcome, "success", True) is False

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab import PY, Host, Lab, wait_until
+from lab import inet_checksum as _csum
 
 HERE = Path(__file__).resolve().parent
 FRAME_TOOL = HERE / "frame_tool.py"
@@ -276,13 +277,6 @@ class Capture:
 
 # ---- frames a test injects ------------------------------------------------------------
 
-def _csum(b: bytes) -> int:
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def _mac(s: str) -> bytes:

@@ -12,8 +12,13 @@ from __future__ import annotations
 import json
 import unittest
 
+import labcase
 from labcase import LabCase
-from lab import wait_until
+from lab import TIMEOUT_SCALE, wait_until
+
+# How late a protocol event may be seen beyond its RFC time: polling, capture and
+# scheduling delays (stretched with everything else under emulation, docs/vm.md).
+SLACK = 1.5 * TIMEOUT_SCALE
 from querier_lab import (Capture, SourceMember, bridge_link_local, wait_ipv6_ready, decode_code8, decode_code16,
                          gaps, lower_representable8, lower_representable16, now, querier_config,
                          send_frames, tcn_bpdu)
@@ -38,7 +43,7 @@ class QuerierCase(LabCase):
         def ok():
             es = self.entries(group, source)
             return ({e["port"] for e in es} == ports and
-                    all(e.get("state") == "permanent" and e.get("protocol") == "183" for e in es))
+                    all(e.get("state") == "permanent" and e.get("protocol") == labcase.OUR_PROTOCOL for e in es))
         wait_until(ok, timeout, what=f"our MDB entries {group} {source or '*'} on {sorted(ports)} "
                                      f"(now {self.entries(group, source)})")
 
@@ -208,12 +213,12 @@ class TestQueryFormats(QuerierCase):
         linear range: exact when representable, else the next lower value."""
         lab = self.lab_with_address(hosts=("h1",))
         interval, response = 1000, 45
+        # The startup burst is the only thing this test waits for (the next query is
+        # 1000 s away): listen before the daemon starts.
+        cap = Capture(lab.hosts["h1"])
         self.start_daemon(config=querier_config(interval=interval, response=response, startup_count=2,
                                                 startup_interval=0.5, address="192.0.2.254",
                                                 address6="fe80::254"))
-        cap = Capture(lab.hosts["h1"])
-        # The startup burst is the only thing this test waits for (the next query is 1000 s away);
-        # the capture started after the daemon, so take whatever of the burst it sees.
         q4 = self.wait_queries(cap, 1, 5, family=4, general=True)
         q6 = self.wait_queries(cap, 1, 5, family=6, general=True)
         qqic = lower_representable8(interval)
@@ -390,7 +395,7 @@ class TestSpecificQueries(QuerierCase):
             self.assertAlmostEqual(x, self.LMQI, delta=0.2, msg=f"retransmission gaps {gaps(qs)}")
         lmqt = self.LMQI * self.LMQC
         self.assertGreater(t_gone - tail[0].ts, lmqt - 0.3, "state removed before LMQT")
-        self.assertLess(t_gone - tail[0].ts, lmqt + 1.5, "state removed long after LMQT")
+        self.assertLess(t_gone - tail[0].ts, lmqt + SLACK, "state removed long after LMQT")
 
     def test_igmpv3_to_in_empty(self):
         self.leave_case(4, 3)
@@ -430,7 +435,7 @@ class TestSpecificQueries(QuerierCase):
         lmqt = self.LMQI * self.LMQC
         self.assertLess(q[-1].ts - q[0].ts, lmqt)
         self.assertGreater(t_gone - q[0].ts, lmqt - 0.3, "source removed before LMQT")
-        self.assertLess(t_gone - q[0].ts, lmqt + 1.5, "source removed long after LMQT")
+        self.assertLess(t_gone - q[0].ts, lmqt + SLACK, "source removed long after LMQT")
         for x in q:
             self.assertEqual(x.sources, [s1], x)   # Q(G, A*B) = Q(G, {s1})
             self.assertEqual(x.dst, group)
@@ -463,8 +468,8 @@ class TestTopologyChange(QuerierCase):
         send_frames(h2, [tcn_bpdu(h2.mac)])
         tc4 = self.wait_queries(cap, 1, 1.0, family=4, general=True, since=t)[0]
         tc6 = self.wait_queries(cap, 1, 1.0, family=6, general=True, since=t)[0]
-        self.assertLess(tc4.ts - t, 1.0)
-        self.assertLess(tc6.ts - t, 1.0)
+        self.assertLess(tc4.ts - t, 1.0 * TIMEOUT_SCALE)
+        self.assertLess(tc6.ts - t, 1.0 * TIMEOUT_SCALE)
         self.assertEqual(tc4.src, BR4)
         # Flooding: every port a router port until 2 general queries were seen.
         wait_until(lambda: all(lab.mcast_router(p) == 2 for p in ("p1", "p2", "p3")), 2,

@@ -18,6 +18,7 @@ import unittest
 
 from daemon import binary
 from lab import wait_until
+import labcase
 from labcase import LabCase, config
 
 
@@ -34,7 +35,8 @@ class ReloadTest(LabCase):
         wait_until(lambda: d.log_text().count(expect) > marks, 10, what=f"log '{expect}'")
 
     def test_good_reload_changes_only_what_changed(self):
-        d = self.start_daemon(config=config())
+        # No querier here: memberships must outlive the test (slow under emulation).
+        d = self.start_daemon(config=config(query_interval=60))
         self.h1.join("239.1.1.1")
         self.h2.join("239.2.2.2")
         self.wait_entry("239.1.1.1", {"p1"})
@@ -42,7 +44,7 @@ class ReloadTest(LabCase):
 
         mon = self.lab.mdb_monitor()
         self.addCleanup(mon.stop)
-        new = config(immediate_leave=True, extra='''
+        new = config(immediate_leave=True, query_interval=60, extra='''
 filter = { mode = "deny", groups = ["239.2.0.0/16"] }
 static-groups = [ { group = "239.5.5.5", ports = ["p3"] } ]
 ''')
@@ -93,7 +95,7 @@ static-groups = [ { group = "239.5.5.5", ports = ["p3"] } ]
 
         def on_br9():
             out = self.lab.swrun("bridge", "-j", "-d", "mdb", "show", "dev", "br9").stdout
-            return '"grp":"239.9.9.9"' in out.replace(" ", "") and '"protocol":"183"' in out.replace(" ", "")
+            return '"grp":"239.9.9.9"' in out.replace(" ", "") and f'"protocol":"{labcase.OUR_PROTOCOL}"' in out.replace(" ", "")
         wait_until(on_br9, 10, what="entry of ours on br9")
 
 
