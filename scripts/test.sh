@@ -47,10 +47,13 @@ done
 # fails the test (tests/netns/labcase.py).
 echo "== netns integration tests, daemon with ASan+UBSan =="
 (cd tests/netns && for f in test_*.py; do
-   grep -q "bus_address" "$f" && continue
+   grep -qE "bus_address|DbusCase" "$f" && continue   # needs the D-Bus API
    log="$ROOT/build-asan/netns-${f%.py}.log"
+   # LeakSanitizer cannot stop the process's threads under ptrace: test_security runs
+   # the daemon under strace (and as the unit starts it).
+   leaks=1; [ "$f" = test_security.py ] && leaks=0
    if MCSNOOPD="$ROOT/build-asan/agent/daemon/mcsnoopd" MCS_BUILD_DIR="$ROOT/build" \
-      ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ASAN_OPTIONS=detect_leaks=$leaks UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest "${f%.py}" >"$log" 2>&1; then
      echo "$f: $(tail -n 3 "$log" | tr '\n' ' ')"
    else

@@ -103,6 +103,9 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
         }
     });
 
+    // nft and the sockets above take a while on a slow machine (~0.4 s in the 6.1
+    // guest): the queriers' startup queries are spaced from when they really start.
+    now = EventLoop::now();
     addresses_ = bridge::readAddresses(name);
     agent->setAddresses(addresses_.ipv4, addresses_.ipv6LinkLocal, now);
     // VLAN 0 alone, or one snooping domain per VLAN of the ports (vlans.h).
