@@ -204,8 +204,13 @@ def rows_scale(r: dict) -> list[list[str]]:
         dump = f"{x['dbus_dump_s']:.2f} s ({x['dbus_dump_bytes'] / 1e6:.1f} MB JSON)"
         if not x["dbus_dump_ok"]:
             dump = "failed: " + x.get("dbus_dump_error", "?")
-        rows.append([f"{tag}: full D-Bus dump (mcsnoopctl -j show groups)", "", dump, "-", "-",
-                     verdict(False) if not x["dbus_dump_ok"] else "-"])
+        rows.append([f"{tag}: D-Bus Describe dump (mcsnoopctl -j show groups, ≤ 16384 groups/VLAN)", "",
+                     dump, "-", "-", verdict(False) if not x["dbus_dump_ok"] else "-"])
+        n = x.get("dbus_getgroups_rows")
+        rows.append([f"{tag}: full D-Bus dump (Vlan1.GetGroups via busctl)", "",
+                     f"{x['dbus_getgroups_s']:.2f} s ({n} group-port rows)" if n is not None
+                     else "failed: " + x.get("dbus_getgroups_error", "?"), "-", "-",
+                     verdict(n is not None and n >= g)])
     return rows
 
 

@@ -158,6 +158,17 @@ def scale(binary: str, ctl: str, groups: int, ports: int, frame_rate: float) -> 
             res["dbus_dump_entries"] = count_entries(doc)
         except ValueError:
             res["dbus_dump_entries"] = None
+        # Every (group, port) of the VLAN: Vlan1.GetGroups (Describe lists at most
+        # 16384 groups per VLAN, docs/dbus.md). busctl prints "a(...) N ...".
+        t0 = time.monotonic()
+        r = subprocess.run(["busctl", f"--address={bus.address}", "call", "org.mcsnoopd",
+                            "/org/mcsnoopd/bridge/br0/vlan/0", "org.mcsnoopd.Vlan1", "GetGroups"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
+        res["dbus_getgroups_s"] = time.monotonic() - t0
+        parts = r.stdout.split(" ", 2)
+        res["dbus_getgroups_rows"] = int(parts[1]) if r.returncode == 0 and len(parts) > 1 else None
+        if r.returncode != 0:
+            res["dbus_getgroups_error"] = r.stderr.strip()[:300]
         d.alive()
         # Restart: entries stay in the kernel; the new daemon adopts them.
         d.stop()
