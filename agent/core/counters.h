@@ -42,6 +42,7 @@ enum class Cause : uint8_t {
     ProxyQuery,         // query from 0.0.0.0 / :: (RFC 4541 §2.1.1): no mrouter, no election
     MrouterDisabled,    // router evidence on a port with MrouterMode::Disabled
     ForeignQuery,       // specific query not from the elected querier: no timer lowering
+    UnknownRecordType,  // RFC 9776 §4.2.13 / RFC 9777 §5.2.12: record of unknown type skipped
     Count_
 };
 

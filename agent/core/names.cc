@@ -51,6 +51,7 @@ constexpr EnumTable<Cause, kCauseCount> kCauseNames{{
     {Cause::ProxyQuery, "proxy-query"},
     {Cause::MrouterDisabled, "mrouter-disabled"},
     {Cause::ForeignQuery, "foreign-query"},
+    {Cause::UnknownRecordType, "unknown-record-type"},
 }};
 
 constexpr EnumTable<Stat, kStatCount> kStatNames{{

@@ -168,6 +168,8 @@ RxVerdict Snooper::Impl::onReport(Port& p, const wire::Decoded& d, const wire::R
     const Family f = wire::familyOf(r.version);
     const size_t n = std::min<size_t>(r.records.size(), cfg.limits.recordsPerReport);
     if (r.records.size() > n) count(&p, Cause::RecordLimit, r.records.size() - n);
+    // The codec already skipped them (the report's other records count): count here.
+    if (r.skippedRecords) count(&p, Cause::UnknownRecordType, r.skippedRecords);
     size_t accepted = 0, denied = 0;
     Cause firstDenial = Cause::None;
     for (size_t i = 0; i < n; ++i) {

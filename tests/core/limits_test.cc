@@ -119,6 +119,15 @@ TEST_F(LimitsTest, RecordsPerReport) {
     EXPECT_EQ(sn->counters().get(Stat::RecordsProcessed), 2u);
 }
 
+TEST_F(LimitsTest, RecordsOfUnknownTypeAreCounted) {
+    start(Limits{});
+    auto d = v3report(v4, v4.host(1), {rec(RecordType::IsExclude, v4.group(1))});
+    std::get<wire::Report>(d.msg).skippedRecords = 2;   // as the codec reports them
+    sn->onMessage(P1, d, t(1));
+    EXPECT_EQ(sn->groupCount(), 1u);                    // the known record still counts
+    EXPECT_EQ(sn->counters().get(Cause::UnknownRecordType), 2u);
+}
+
 TEST_F(LimitsTest, HostsPerVlan) {
     Limits l;
     l.hostsPerVlan = 2;

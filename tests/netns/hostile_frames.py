@@ -150,9 +150,10 @@ def hostile() -> list[Hostile]:
     # RFC 4541 §2.1.2 (2): 224.0.0.x is never tracked (kept out of the MDB, counted).
     add("igmpv2-link-local-group", v4frame("224.0.0.123", igmpv2_report("224.0.0.123")), "224.0.0.123",
         "cause.link-local-group")
-    # RFC 9776 §4.2.13: unknown record types are ignored; the report itself counts.
+    # RFC 9776 §4.2.13: unknown record types are ignored (and counted); the rest of the
+    # report still counts.
     add("igmpv3-unknown-record-type", v4frame("224.0.0.22", igmpv3_report([record4(9, g(10), [])])), g(10),
-        "rx.igmpv3-report")
+        "cause.unknown-record-type")
     m = lambda n: f"ff15::66:{n}"  # noqa: E731
     add("mld-hop-limit-255", v6frame(m(1), mldv1_report(m(1)), hop_limit=255), m(1), "drop.mld-hop-limit-not-1")
     add("mld-no-router-alert", v6frame(m(2), mldv1_report(m(2)), ra=False), m(2), "drop.mld-no-router-alert")
