@@ -22,6 +22,7 @@ import ctypes
 import multiprocessing
 import os
 import select
+import shutil
 import socket
 import struct
 import subprocess
@@ -344,3 +345,17 @@ def lab_hosts(n: int) -> tuple[str, ...]:
 
 def raise_hash_max(lab, value: int = 1 << 20) -> None:
     lab.set_bridge("mcast_hash_max", str(value))
+
+
+def teardown(lab, daemon=None, bus=None, socks=()) -> None:
+    """Stops what a benchmark part started and removes its lab and files (also after
+    a failure)."""
+    for s in socks:
+        s.close()
+    if daemon:
+        daemon.stop()
+    if bus:
+        bus.close()
+    tmp = lab.tmp
+    lab.close()
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -90,13 +89,7 @@ class Side:
                 "send_secs": (max(t_join) - min(t_join)) / 1e9}
 
     def close(self):
-        for s in self.socks:
-            s.close()
-        if self.daemon:
-            self.daemon.stop()
-        tmp = self.lab.tmp
-        self.lab.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        bl.teardown(self.lab, self.daemon, socks=self.socks)
 
 
 def summarize(trials: list[dict], kind: str) -> dict:

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -66,13 +65,7 @@ def idle(binary: str, seconds: float) -> dict:
                 "cpu_s": cpu1 - cpu0, "rss_kib": bl.rss_kib(pid), "threads": int(st["Threads"]),
                 "rss_anon_kib": int(st["RssAnon"].split()[0]), "rss_file_kib": int(st["RssFile"].split()[0])}
     finally:
-        if d:
-            d.stop()
-        if bus:
-            bus.close()
-        tmp = lab.tmp
-        lab.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        bl.teardown(lab, d, bus)
 
 
 def binary_size(binary: str) -> dict:
@@ -180,15 +173,7 @@ def scale(binary: str, ctl: str, groups: int, ports: int, frame_rate: float) -> 
         res["rss_after_restart_kib"] = bl.rss_kib(bl.daemon_pid(d))
         return res
     finally:
-        for s in socks:
-            s.close()
-        if d:
-            d.stop()
-        if bus:
-            bus.close()
-        tmp = lab.tmp
-        lab.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        bl.teardown(lab, d, bus, socks)
 
 
 def count_entries(doc) -> int:

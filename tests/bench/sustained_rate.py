@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -100,13 +99,7 @@ class Side:
                 "ok": got >= n and achieved >= 0.95 * rate}
 
     def close(self):
-        for s in self.socks:
-            s.close()
-        if self.daemon:
-            self.daemon.stop()
-        tmp = self.lab.tmp
-        self.lab.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        bl.teardown(self.lab, self.daemon, socks=self.socks)
 
 
 def main():

@@ -104,6 +104,15 @@ class CapabilitiesTest(LabCase):
         self.make_lab(hosts=("h1", "h2", "h3"))
         self.h1, self.h2, self.h3 = (self.lab.hosts[n] for n in ("h1", "h2", "h3"))
 
+    def joins_and_a_later_port_work(self):
+        """With the capabilities left: a join, and a port added later (packet socket,
+        nft re-install) whose host joins."""
+        self.h1.join(G1)
+        self.wait_entry(G1, {"p1"})
+        h4 = self.lab.add_host("h4")
+        h4.join(G2)
+        self.wait_entry(G2, {"p4"})
+
     def test_root_keeps_net_admin_and_net_raw_only(self):
         text = labcase.config() + labcase.config(bridge="br9")
         d = self.start_daemon(config=text)
@@ -119,13 +128,9 @@ class CapabilitiesTest(LabCase):
                               r"amb=cap_net_admin,cap_net_raw nnp=yes \(uid 0\)")
         self.assertIn("mcsnoopd_br0", nft_tables(self.lab))
 
-        # Everything still works with that: joins, a port added later (packet socket,
-        # nft re-install), a bridge that appears later (nft table, MDB), and the stop.
-        self.h1.join(G1)
-        self.wait_entry(G1, {"p1"})
-        h4 = self.lab.add_host("h4")
-        h4.join(G2)
-        self.wait_entry(G2, {"p4"})
+        # Everything still works with that: joins, a port added later, a bridge that
+        # appears later (nft table, MDB), and the stop.
+        self.joins_and_a_later_port_work()
         self.lab.swrun("ip", "link", "add", "br9", "type", "bridge")
         self.lab.swrun("ip", "link", "set", "br9", "up")
         self.lab.swrun("ip", "link", "set", "p3", "nomaster")
@@ -176,11 +181,7 @@ class CapabilitiesTest(LabCase):
                                        f"{nobody.pw_uid}\\)")
         # nft ran as nobody: the table exists, and a port added later re-installs it.
         self.assertIn("mcsnoopd_br0", nft_tables(self.lab))
-        self.h1.join(G1)
-        self.wait_entry(G1, {"p1"})
-        h4 = self.lab.add_host("h4")
-        h4.join(G2)
-        self.wait_entry(G2, {"p4"})
+        self.joins_and_a_later_port_work()
         self.assertNotIn("nft exited", d.log_text())
         self.assertNotIn("Operation not permitted", d.log_text())
         self.assertEqual(d.stop(), 0)

@@ -130,24 +130,6 @@ class VlanCase(LabCase):
         return host.spawn("/usr/bin/python3", str(FRAME_TOOL), "send", "--ifname", ifname,
                           "--count", "0", "--every", str(every), "--hex", frame.hex())
 
-    def wait_forwarding_by_mdb(self, sender, router, other):
-        """The kernel floods until it believes a querier exists in the VLAN."""
-        n = [0]
-
-        def probe():
-            n[0] += 1
-            group = f"239.255.{n[0] // 250}.{n[0] % 250 + 1}"
-            rr, ro = router.sniff(group), other.sniff(group)
-            try:
-                sender.send(group, 1)
-                wait_until(lambda: rr.count() >= 1, 3, what=f"probe {group} at the router")
-                return ro.count() == 0
-            finally:
-                rr.stop()
-                ro.stop()
-
-        wait_until(probe, 20, interval=0.2, what="the kernel pruning unregistered groups")
-
 
 class VlanTest(VlanCase):
     def setUp(self):
@@ -237,7 +219,7 @@ class VlanTest(VlanCase):
         self.assertEqual(reports(cap2, self.h1.mac), [], "a VLAN-10 report went to VLAN 20's router")
 
         # Unregistered data in VLAN 10 goes to VLAN 10's router port only.
-        self.wait_forwarding_by_mdb(self.h4.on(10), r1.on(10), self.h1.on(10))
+        self.wait_pruning(self.h4.on(10), r1.on(10), self.h1.on(10), timeout=20, ipv6=False)
 
     # ---- querier per VLAN --------------------------------------------------------------
     def test_querier_per_vlan_with_its_own_source(self):
