@@ -155,7 +155,7 @@ void GroupPortState::enforceCap(const StateParams& p, bool& spilled) {
         sources_.erase(sources_.begin() + static_cast<std::ptrdiff_t>(i));
     }
     // Still too many: the blocked list is cut; those sources get forwarded.
-    if (sources_.size() > p.maxSources) sources_.resize(p.maxSources);
+    if (sources_.size() > p.maxSources) sources_.truncate(p.maxSources);
 }
 
 bool GroupPortState::lowerGroupTimer(TimePoint to) {
@@ -231,7 +231,7 @@ bool GroupPortState::expire(TimePoint now) {
     bool changed = false;
     if (mode_ == FilterMode::Exclude && groupTimer_ <= now) {
         // Table 6: EXCLUDE, group timer 0 -> INCLUDE with the running sources; Y deleted.
-        std::erase_if(sources_, [&](const SourceTimer& s) { return !running(s.timer, now); });
+        erase_if(sources_, [&](const SourceTimer& s) { return !running(s.timer, now); });
         mode_ = FilterMode::Include;
         groupTimer_ = kStopped;
         groupRexmit_ = 0;
@@ -299,7 +299,7 @@ bool GroupPortState::denySource(const IpAddr& s) {
     SourceTimer* st = find(s);
     if (mode_ == FilterMode::Include) {
         if (!st) return false;
-        std::erase_if(sources_, [&](const SourceTimer& x) { return x.addr == s; });
+        erase_if(sources_, [&](const SourceTimer& x) { return x.addr == s; });
         return true;
     }
     if (st && st->timer == kStopped) return false;

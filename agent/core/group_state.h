@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -47,14 +48,82 @@ struct QueryNeed {
 };
 
 struct SourceTimer {
+    SourceTimer(const IpAddr& a, TimePoint t, uint8_t r) : addr(a), rexmit(r), timer(t) {}
     IpAddr addr;
+    uint8_t rexmit = 0;           // §6.6.3.2 retransmissions left (beside addr: 32 bytes, not 40)
     TimePoint timer = kStopped;   // kStopped in EXCLUDE mode = the blocked list Y
-    uint8_t rexmit = 0;           // §6.6.3.2 retransmissions left
+};
+
+// The source list of a GroupPortState: most (group, port) states have none, so the
+// vector is allocated only while it holds sources (8 bytes inline instead of 24).
+class SourceVec {
+    using V = std::vector<SourceTimer>;
+
+public:
+    SourceVec() = default;
+    SourceVec(const SourceVec& o) : v_(o.empty() ? nullptr : std::make_unique<V>(*o.v_)) {}
+    SourceVec(SourceVec&&) noexcept = default;
+    SourceVec& operator=(SourceVec&&) noexcept = default;
+    SourceVec& operator=(const SourceVec& o) { return *this = SourceVec(o); }
+    SourceVec& operator=(V&& v) {
+        if (v.empty())
+            v_.reset();
+        else if (v_)
+            *v_ = std::move(v);
+        else
+            v_ = std::make_unique<V>(std::move(v));
+        return *this;
+    }
+
+    const V& get() const { return v_ ? *v_ : none(); }
+    size_t size() const { return v_ ? v_->size() : 0; }
+    bool empty() const { return !v_ || v_->empty(); }
+    V::iterator begin() { return v_ ? v_->begin() : none().begin(); }
+    V::iterator end() { return v_ ? v_->end() : none().end(); }
+    V::const_iterator begin() const { return get().begin(); }
+    V::const_iterator end() const { return get().end(); }
+    SourceTimer& operator[](size_t i) { return (*v_)[i]; }
+    const SourceTimer& operator[](size_t i) const { return (*v_)[i]; }
+
+    V::iterator insert(V::iterator pos, const SourceTimer& s) {
+        if (!v_) {
+            v_ = std::make_unique<V>();
+            return v_->insert(v_->begin(), s);
+        }
+        return v_->insert(pos, s);
+    }
+    V::iterator erase(V::iterator pos) {
+        auto next = v_->erase(pos);
+        if (!v_->empty()) return next;
+        v_.reset();
+        return none().end();
+    }
+    void truncate(size_t n) {
+        if (n == 0) v_.reset();
+        else if (v_ && v_->size() > n) v_->erase(v_->begin() + static_cast<std::ptrdiff_t>(n), v_->end());
+    }
+    void clear() { v_.reset(); }
+    template <class Pred>
+    friend size_t erase_if(SourceVec& s, Pred p) {
+        if (!s.v_) return 0;
+        const size_t n = std::erase_if(*s.v_, p);
+        if (s.v_->empty()) s.v_.reset();
+        return n;
+    }
+
+private:
+    // Never written: stands in for the iterators of an empty list.
+    static V& none() {
+        static V empty;
+        return empty;
+    }
+    std::unique_ptr<V> v_;
 };
 
 class GroupPortState {
 public:
-    explicit GroupPortState(Family f) : family_(f) {}
+    explicit GroupPortState(Family f = Family::V4) : family_(f) {}
+
 
     // RFC 9776 §7.3.2 / RFC 9777 §8.3.2: an IGMPv1/v2 or MLDv1 report starts that
     // version's Older-Host-Present timer before the report is processed.
@@ -107,7 +176,7 @@ public:
     Family family() const { return family_; }
     FilterMode mode() const { return mode_; }
     TimePoint groupTimer() const { return groupTimer_; }
-    const std::vector<SourceTimer>& sources() const { return sources_; }
+    const std::vector<SourceTimer>& sources() const { return sources_.get(); }
     TimePoint olderV1Host() const { return olderV1_; }
     TimePoint olderV2Host() const { return olderV2_; }
     // Sources to forward (INCLUDE) or to block (EXCLUDE: timer 0).
@@ -118,14 +187,15 @@ private:
     void setTimer(const IpAddr& a, TimePoint t);   // insert or update
     void enforceCap(const StateParams& p, bool& spilled);
 
-    Family family_;
-    FilterMode mode_ = FilterMode::Include;
+    // Ordered for size: one per (group, port), 48 bytes.
     TimePoint groupTimer_ = kStopped;
-    std::vector<SourceTimer> sources_;   // sorted by addr
+    SourceVec sources_;   // sorted by addr
     TimePoint olderV1_ = kStopped;
     TimePoint olderV2_ = kStopped;
-    uint8_t groupRexmit_ = 0;
     TimePoint nextRexmit_ = kStopped;
+    Family family_;
+    FilterMode mode_ = FilterMode::Include;
+    uint8_t groupRexmit_ = 0;
 };
 
 }  // namespace mcs::core

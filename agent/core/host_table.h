@@ -43,6 +43,8 @@ public:
     TimePoint nextDeadline() const;
     size_t size() const { return hosts_.size(); }
     bool empty() const { return hosts_.empty(); }
+    // Nothing tracked and no untracked member pending: the table can be let go.
+    bool idle() const { return hosts_.empty() && untrackedUntil_ == kStopped; }
     void clear();
     const std::vector<HostFilter>& hosts() const { return hosts_; }
 

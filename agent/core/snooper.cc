@@ -98,17 +98,12 @@ void Snooper::Impl::portStartsForwarding(Port& p) {
 // Port down / STP disabled / removed: learned state of the port goes at once
 // (kernel br_multicast_disable_port), statics stay unless the port is removed.
 void Snooper::Impl::dropLearned(Port& p, LeaveReason why, TimePoint now) {
-    std::vector<IpAddr> learned;
-    learned.reserve(p.learnedOrder.size());
-    for (const auto& [s, g] : p.learnedOrder) learned.push_back(g);
-    for (const auto& addr : learned) {
-        auto g = groups.find(addr);
-        if (g == groups.end()) continue;
-        auto m = g->second.ports.find(p.id);
-        if (m == g->second.ports.end()) continue;
-        const Tally before = tally(m->second, p.id);
-        m->second.learned.clear();
-        settle(g, m, before, why, now);
+    // Oldest first; settle() unlinks each one, so the head moves on.
+    while (p.oldestLearned != kNil) {
+        const uint32_t mh = p.oldestLearned;
+        const Tally before = tally(mem(mh));
+        mem(mh).learned.clear();
+        settle(mh, before, why, now);
     }
     for (Family f : kFamilies) mrouterChanged(f, mrouters[fi(f)].dropPort(p.id, true));
 }
@@ -125,19 +120,20 @@ void Snooper::Impl::applyStatics(TimePoint now) {
         want.insert(StaticKey{s.group, s.source.value_or(IpAddr::unspecified(s.group.family())), it->second});
     }
     auto change = [&](const StaticKey& k, bool add) {
-        GroupIt g = add ? getGroup(k.group) : groups.find(k.group);
-        if (g == groups.end()) return;
-        auto m = add ? getMembership(g, k.port, k.group.family()) : g->second.ports.find(k.port);
-        if (m == g->second.ports.end()) return;
-        const Tally before = tally(m->second, k.port);
+        const uint32_t g = add ? getGroup(k.group) : findGroup(k.group);
+        if (g == kNil) return;
+        const uint32_t mh = add ? getMembership(g, k.port, k.group.family()) : findMember(g, k.port);
+        if (mh == kNil) return;
+        Membership& m = mem(mh);
+        const Tally before = tally(m);
         if (k.source.isUnspecified()) {
-            m->second.staticStarG = add;
+            m.staticStarG = add;
         } else if (add) {
-            m->second.staticSources = unite(m->second.staticSources, AddrList{k.source});
-        } else {
-            m->second.staticSources = minus(m->second.staticSources, AddrList{k.source});
+            m.more().staticSources = unite(m.staticSources(), AddrList{k.source});
+        } else if (m.extra) {
+            m.extra->staticSources = minus(m.extra->staticSources, AddrList{k.source});
         }
-        settle(g, m, before, LeaveReason::StaticRemoved, now);
+        settle(mh, before, LeaveReason::StaticRemoved, now);
     };
     for (const auto& k : statics)
         if (!want.count(k)) change(k, false);
@@ -149,13 +145,14 @@ void Snooper::Impl::applyStatics(TimePoint now) {
 // A port's filter changed: learned state it now denies goes (setConfig).
 void Snooper::Impl::applyFilter(Port& p, TimePoint now) {
     std::vector<IpAddr> learned;
-    for (const auto& [s, g] : p.learnedOrder) learned.push_back(g);
+    learned.reserve(p.learnedCount);
+    for (uint32_t mh = p.oldestLearned; mh != kNil; mh = mem(mh).newerOnPort) learned.push_back(grp(mem(mh).group).addr);
     for (const auto& addr : learned) {
         const GroupVerdict v = evaluate(p.policy.filter, addr);
-        auto g = groups.find(addr);
-        auto m = g->second.ports.find(p.id);
-        const Tally before = tally(m->second, p.id);
-        GroupPortState& st = m->second.learned;
+        const uint32_t mh = findMember(findGroup(addr), p.id);
+        if (mh == kNil) continue;
+        const Tally before = tally(mem(mh));
+        GroupPortState& st = mem(mh).learned;
         if (v.denied || (v.onlySources && st.mode() == FilterMode::Exclude)) {
             st.clear();
         } else {
@@ -164,7 +161,7 @@ void Snooper::Impl::applyFilter(Port& p, TimePoint now) {
                     if (!contains(*v.onlySources, s)) st.denySource(s);
             for (const auto& s : v.deniedSources) st.denySource(s);
         }
-        settle(g, m, before, LeaveReason::Filtered, now);
+        settle(mh, before, LeaveReason::Filtered, now);
     }
 }
 
@@ -204,16 +201,19 @@ void Snooper::setConfig(SnooperConfig cfg, TimePoint now) {
         p.policy = resolvePolicy(s.cfg, p.name);
         if (!(*prev.filter == *p.policy.filter)) s.applyFilter(p, now);
         if (prev.immediateLeave != p.policy.immediateLeave) {
-            for (const auto& [seq, addr] : std::set(p.learnedOrder)) {
-                auto g = s.groups.find(addr);
-                auto m = g->second.ports.find(id);
-                const Tally before = s.tally(m->second, id);
-                m->second.hosts.clear();
+            std::vector<uint32_t> learned;
+            learned.reserve(p.learnedCount);
+            for (uint32_t mh = p.oldestLearned; mh != kNil; mh = s.mem(mh).newerOnPort) learned.push_back(mh);
+            for (uint32_t mh : learned) {   // settle() keeps learned memberships (and their handles)
+                Membership& m = s.mem(mh);
+                const Tally before = s.tally(m);
+                if (m.extra) m.extra->hosts.clear();
                 // Members that joined before tracking started are unknown: immediate
                 // leave waits until they would have expired.
                 if (p.policy.immediateLeave)
-                    m->second.hosts.markUntracked(now + s.timers[fi(addr.family())].membershipInterval);
-                s.settle(g, m, before, LeaveReason::Expired, now);
+                    m.more().hosts.markUntracked(
+                        now + s.timers[fi(s.grp(m.group).addr.family())].membershipInterval);
+                s.settle(mh, before, LeaveReason::Expired, now);
             }
         }
         s.applyMrouterPolicy(p);
@@ -228,7 +228,7 @@ const SnooperConfig& Snooper::config() const { return impl_->cfg; }
 void Snooper::portAdded(IfIndex id, std::string name, TimePoint now, PortStatus status) {
     Impl& s = *impl_;
     if (s.port(id)) portRemoved(id, now);
-    Port& p = s.ports.emplace(id, Port{id, std::move(name), status, {}, {}, {}}).first->second;
+    Port& p = s.ports.emplace(id, Port{id, std::move(name), status, {}, {}}).first->second;
     p.policy = resolvePolicy(s.cfg, p.name);
     s.applyMrouterPolicy(p);
     s.applyStatics(now);
@@ -248,14 +248,13 @@ void Snooper::portRemoved(IfIndex id, TimePoint now) {
     for (const auto& k : s.statics)
         if (k.port == id) gone.push_back(k);
     for (const auto& k : gone) {
-        auto g = s.groups.find(k.group);
-        if (g == s.groups.end()) continue;
-        auto m = g->second.ports.find(id);
-        if (m == g->second.ports.end()) continue;
-        const Tally before = s.tally(m->second, id);
-        m->second.staticStarG = false;
-        m->second.staticSources.clear();
-        s.settle(g, m, before, LeaveReason::PortRemoved, now);
+        const uint32_t mh = s.findMember(s.findGroup(k.group), id);
+        if (mh == kNil) continue;
+        Membership& m = s.mem(mh);
+        const Tally before = s.tally(m);
+        m.staticStarG = false;
+        if (m.extra) m.extra->staticSources.clear();
+        s.settle(mh, before, LeaveReason::PortRemoved, now);
         s.statics.erase(k);
     }
     s.ports.erase(id);
@@ -385,15 +384,24 @@ void Snooper::onTimer(TimePoint now) {
     Impl& s = *impl_;
     // Memberships due, earliest first; runTimers() always moves a membership's
     // deadline past `now` (expired timers stop, retransmissions move by LMQI).
-    while (!s.deadlines.empty() && s.deadlines.begin()->first <= now) {
-        const auto [group, pid] = s.deadlines.begin()->second;
-        auto g = s.groups.find(group);
-        if (g == s.groups.end() || !g->second.ports.count(pid)) {   // cannot happen; never spin
-            s.deadlines.erase(s.deadlines.begin());
-            continue;
-        }
-        s.runTimers(g, g->second.ports.find(pid), now);
+    // Ties run in (deadline, group, port) order, so outputs do not depend on how the
+    // heap happened to be built.
+    std::vector<std::pair<TimePoint, uint32_t>> due;
+    while (!s.deadlines.empty() && s.deadlines.topTime() <= now) {
+        due.emplace_back(s.deadlines.topTime(), s.deadlines.topId());
+        s.deadlines.erase(s.deadlines.topId());
     }
+    std::sort(due.begin(), due.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        const Membership& ma = s.mem(a.second);
+        const Membership& mb = s.mem(b.second);
+        const IpAddr& ga = s.grp(ma.group).addr;
+        const IpAddr& gb = s.grp(mb.group).addr;
+        return ga != gb ? ga < gb : ma.port < mb.port;
+    });
+    // runTimers() touches only its own membership (and its group when that empties),
+    // so the handles of the others stay valid.
+    for (const auto& [t, mh] : due) s.runTimers(mh, now);
     for (Family f : kFamilies) {
         for (const auto& c : s.mrouters[fi(f)].expire(now)) s.mrouterChanged(f, c);
         auto& q = s.queriers[fi(f)];
@@ -408,7 +416,7 @@ void Snooper::onTimer(TimePoint now) {
 std::optional<TimePoint> Snooper::nextDeadline() const {
     const Impl& s = *impl_;
     TimePoint t = kNever;
-    if (!s.deadlines.empty()) t = s.deadlines.begin()->first;
+    if (!s.deadlines.empty()) t = s.deadlines.topTime();
     for (Family f : kFamilies) {
         t = std::min(t, s.mrouters[fi(f)].nextDeadline());
         if (s.queriers[fi(f)]) t = std::min(t, s.queriers[fi(f)]->expiry);
@@ -420,18 +428,14 @@ std::optional<TimePoint> Snooper::nextDeadline() const {
 
 MdbSnapshot Snooper::desiredMdb(const KernelCaps& caps) const {
     const Impl& s = *impl_;
-    std::vector<const std::pair<const IpAddr, Group>*> sorted;   // in key order: appends at the end
-    sorted.reserve(s.groups.size());
-    for (const auto& e : s.groups) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    MdbSnapshot out;
-    for (const auto* e : sorted) s.appendGroup(out, e->first, e->second, caps);
+    MdbSnapshot out;   // in key order: appends at the end
+    for (uint32_t g : s.groupsByAddress()) s.appendGroup(out, g, caps);
     return out;
 }
 
 void Snooper::appendMdbEntries(const IpAddr& group, const KernelCaps& caps, MdbSnapshot& out) const {
     const Impl& s = *impl_;
-    if (auto g = s.groups.find(group); g != s.groups.end()) s.appendGroup(out, group, g->second, caps);
+    if (const uint32_t g = s.findGroup(group); g != kNil) s.appendGroup(out, g, caps);
 }
 
 Snooper::MdbChanges Snooper::takeMdbChanges() {
@@ -439,10 +443,10 @@ Snooper::MdbChanges Snooper::takeMdbChanges() {
     MdbChanges out;
     out.full = s.changedAll;
     if (out.full) {
-        for (auto& [addr, g] : s.groups) g.dirty = false;
+        s.groups.forEach([&](uint32_t g) { s.grp(g).dirty = false; });
     } else {
         for (const auto& addr : s.dirty)
-            if (auto g = s.groups.find(addr); g != s.groups.end()) g->second.dirty = false;
+            if (const uint32_t g = s.findGroup(addr); g != kNil) s.grp(g).dirty = false;
         out.groups = std::move(s.dirty);
         std::sort(out.groups.begin(), out.groups.end());
         out.groups.erase(std::unique(out.groups.begin(), out.groups.end()), out.groups.end());
@@ -480,7 +484,7 @@ std::vector<PortInfo> Snooper::ports() const {
     std::vector<PortInfo> out;
     for (const auto& [id, p] : impl_->ports)
         out.push_back(PortInfo{id, p.name, p.status, p.policy.immediateLeave,
-                               static_cast<uint32_t>(p.learnedOrder.size())});
+                               static_cast<uint32_t>(p.learnedCount)});
     return out;
 }
 
@@ -492,17 +496,13 @@ std::string_view Snooper::portName(IfIndex id) const {
 size_t Snooper::groupCount() const { return impl_->groups.size(); }
 
 std::optional<GroupInfo> Snooper::group(const IpAddr& addr) const {
-    auto it = impl_->groups.find(addr);
-    if (it == impl_->groups.end()) return std::nullopt;
-    return impl_->groupInfo(it->first, it->second);
+    const uint32_t g = impl_->findGroup(addr);
+    if (g == kNil) return std::nullopt;
+    return impl_->groupInfo(g);
 }
 
 void Snooper::forEachGroup(const std::function<void(const GroupInfo&)>& fn) const {
-    std::vector<const std::pair<const IpAddr, Group>*> sorted;
-    sorted.reserve(impl_->groups.size());
-    for (const auto& e : impl_->groups) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-    for (const auto* e : sorted) fn(impl_->groupInfo(e->first, e->second));
+    for (uint32_t g : impl_->groupsByAddress()) fn(impl_->groupInfo(g));
 }
 
 std::vector<MrouterInfo> Snooper::mrouterPorts(Family f) const {

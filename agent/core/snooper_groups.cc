@@ -17,14 +17,27 @@ StateParams Snooper::Impl::params(Family f, TimePoint now, const Membership* m) 
 uint32_t Snooper::Impl::hostBudget(const Membership& m) const {
     const int64_t left = std::max<int64_t>(0, static_cast<int64_t>(cfg.limits.hostsPerVlan) - totalHosts);
     return static_cast<uint32_t>(
-        std::min<int64_t>(cfg.limits.hostsPerGroupPort, static_cast<int64_t>(m.hosts.size()) + left));
+        std::min<int64_t>(cfg.limits.hostsPerGroupPort, static_cast<int64_t>(m.hostCount()) + left));
+}
+
+uint32_t Snooper::Impl::findGroup(const IpAddr& a) const {
+    return groups.find(a, [this](uint32_t h) -> const IpAddr& { return grp(h).addr; });
+}
+
+uint32_t Snooper::Impl::findMember(uint32_t g, IfIndex port) const {
+    if (g == kNil) return kNil;
+    for (uint32_t m = grp(g).firstMember; m != kNil; m = mem(m).nextInGroup) {
+        if (mem(m).port == port) return m;
+        if (port < mem(m).port) break;
+    }
+    return kNil;
 }
 
 // A record is about to create learned state for (group, p). Hard limits refuse;
 // Cisco max-groups refuses (deny) or makes room (replace: oldest-joined first).
 Cause Snooper::Impl::admit(Port& p, const IpAddr& group, bool newGroup, TimePoint now) {
     const Limits& lim = cfg.limits;
-    const size_t onPort = p.learnedOrder.size();
+    const size_t onPort = p.learnedCount;
     if (newGroup && groups.size() >= lim.groupsPerVlan) return Cause::GroupLimitVlan;
     if (onPort >= lim.groupsPerPort) return Cause::GroupLimitPort;
     const MaxGroups& portMax = p.policy.maxGroups;
@@ -34,7 +47,7 @@ Cause Snooper::Impl::admit(Port& p, const IpAddr& group, bool newGroup, TimePoin
     const bool vlanFull = newGroup && vlanMax.limit && groups.size() >= vlanMax.limit;
     if (vlanFull && vlanMax.action == MaxGroupsAction::Deny) return Cause::MaxGroupsVlan;
     if (portFull) {
-        while (p.learnedOrder.size() >= portMax.limit)
+        while (p.learnedCount >= portMax.limit)
             if (!evictOldestOnPort(p, now)) return Cause::MaxGroupsPort;
     }
     if (vlanFull) {
@@ -46,78 +59,82 @@ Cause Snooper::Impl::admit(Port& p, const IpAddr& group, bool newGroup, TimePoin
 }
 
 bool Snooper::Impl::evictOldestOnPort(Port& p, TimePoint now) {
-    if (p.learnedOrder.empty()) return false;
-    const IpAddr victim = p.learnedOrder.begin()->second;
-    auto g = groups.find(victim);
-    auto m = g->second.ports.find(p.id);
-    const Tally before = tally(m->second, p.id);
-    m->second.learned.clear();
+    if (p.oldestLearned == kNil) return false;
+    const uint32_t victim = p.oldestLearned;
+    const Tally before = tally(mem(victim));
+    mem(victim).learned.clear();
     count(&p, Stat::Evictions);
-    settle(g, m, before, LeaveReason::Evicted, now);
+    settle(victim, before, LeaveReason::Evicted, now);
     return true;
 }
 
 bool Snooper::Impl::evictOldestInVlan(TimePoint now) {
     // Oldest group that has learned state (static-only groups cannot be evicted).
-    std::optional<IpAddr> victim;
     std::vector<IfIndex> learnedPorts;
-    for (const auto& entry : groupOrder) {
-        const Group& g = groups.find(entry.second)->second;
-        for (const auto& [pid, m] : g.ports)
-            if (!m.learned.empty()) learnedPorts.push_back(pid);
-        if (!learnedPorts.empty()) {
-            victim = entry.second;
-            break;
-        }
+    uint32_t victim = kNil;
+    for (uint32_t g = oldestGroup; g != kNil && victim == kNil; g = grp(g).newer) {
+        forEachMember(g, [&](uint32_t, const Membership& m) {
+            if (!m.learned.empty()) learnedPorts.push_back(m.port);
+        });
+        if (!learnedPorts.empty()) victim = g;
     }
-    if (!victim) return false;
+    if (victim == kNil) return false;
+    const IpAddr addr = grp(victim).addr;
     count(nullptr, Stat::Evictions);
     for (IfIndex pid : learnedPorts) {
-        auto g = groups.find(*victim);
-        if (g == groups.end()) break;
-        auto m = g->second.ports.find(pid);
-        const Tally before = tally(m->second, pid);
-        m->second.learned.clear();
-        settle(g, m, before, LeaveReason::Evicted, now);
+        const uint32_t mh = findMember(findGroup(addr), pid);
+        if (mh == kNil) continue;
+        const Tally before = tally(mem(mh));
+        mem(mh).learned.clear();
+        settle(mh, before, LeaveReason::Evicted, now);
     }
     return true;
 }
 
-GroupIt Snooper::Impl::getGroup(const IpAddr& group) {
-    auto [it, inserted] = groups.try_emplace(group);
-    if (inserted) {
-        it->second.seq = ++seq;
-        groupOrder.emplace(it->second.seq, group);
-    }
-    return it;
+uint32_t Snooper::Impl::getGroup(const IpAddr& group) {
+    if (const uint32_t g = findGroup(group); g != kNil) return g;
+    const uint32_t g = groupPool.make(group);
+    groups.insert(g, group, [this](uint32_t h) -> const IpAddr& { return grp(h).addr; });
+    grp(g).older = newestGroup;
+    if (newestGroup != kNil) grp(newestGroup).newer = g;
+    newestGroup = g;
+    if (oldestGroup == kNil) oldestGroup = g;
+    return g;
 }
 
-MemberIt Snooper::Impl::getMembership(GroupIt g, IfIndex port, Family f) {
-    return g->second.ports.try_emplace(port, f).first;
+uint32_t Snooper::Impl::getMembership(uint32_t g, IfIndex port, Family f) {
+    // Kept sorted by port: outputs list ports in order.
+    uint32_t* link = &grp(g).firstMember;
+    while (*link != kNil && mem(*link).port < port) link = &mem(*link).nextInGroup;
+    if (*link != kNil && mem(*link).port == port) return *link;
+    const uint32_t m = members.make(g, port, f);   // chunks never move: `link` stays valid
+    mem(m).nextInGroup = *link;
+    *link = m;
+    return m;
 }
 
-PortFilter Snooper::Impl::effectiveFilter(const Membership& m, IfIndex port) const {
-    PortFilter pf{port, FilterMode::Include, {}};
+PortFilter Snooper::Impl::effectiveFilter(const Membership& m) const {
+    PortFilter pf{m.port, FilterMode::Include, {}};
     if (m.staticStarG) {
         pf.mode = FilterMode::Exclude;   // static (*,G): every source
         return pf;
     }
     const AddrList learned = m.learned.filterSources();
+    const AddrList& fixed = m.staticSources();
     if (m.learned.mode() == FilterMode::Exclude) {
         pf.mode = FilterMode::Exclude;
-        pf.sources = m.staticSources.empty() ? learned : minus(learned, m.staticSources);
+        pf.sources = fixed.empty() ? learned : minus(learned, fixed);
     } else {
-        pf.sources = m.staticSources.empty() ? learned : unite(learned, m.staticSources);
+        pf.sources = fixed.empty() ? learned : unite(learned, fixed);
     }
     return pf;
 }
 
-Tally Snooper::Impl::tally(const Membership& m, IfIndex port) const {
-    return Tally{m.exists(), !m.learned.empty(), m.learned.sources().size(), m.hosts.size(),
-                 effectiveFilter(m, port)};
+Tally Snooper::Impl::tally(const Membership& m) const {
+    return Tally{m.exists(), !m.learned.empty(), m.learned.sources().size(), m.hostCount(), effectiveFilter(m)};
 }
 
-void Snooper::Impl::markDirty(const IpAddr& group, Group& g) {
+void Snooper::Impl::markDirty(Group& g) {
     ++mdbGen;
     if (g.dirty || changedAll) return;
     g.dirty = true;
@@ -128,27 +145,56 @@ void Snooper::Impl::markDirty(const IpAddr& group, Group& g) {
         dirty.clear();
         return;
     }
-    dirty.push_back(group);
+    dirty.push_back(g.addr);
 }
 
-void Snooper::Impl::settle(GroupIt g, MemberIt mi, const Tally& before, LeaveReason reason, TimePoint now) {
-    const IpAddr& group = g->first;
-    Membership& m = mi->second;
-    const IfIndex pid = mi->first;
+void Snooper::Impl::unlinkLearned(Port& p, uint32_t mh) {
+    Membership& m = mem(mh);
+    (m.olderOnPort != kNil ? mem(m.olderOnPort).newerOnPort : p.oldestLearned) = m.newerOnPort;
+    (m.newerOnPort != kNil ? mem(m.newerOnPort).olderOnPort : p.newestLearned) = m.olderOnPort;
+    m.olderOnPort = m.newerOnPort = kNil;
+    --p.learnedCount;
+}
+
+// Unlinks a membership from its group (and the group from the VLAN when it was the
+// last one) and frees the records.
+void Snooper::Impl::dropMembership(uint32_t mh) {
+    const uint32_t g = mem(mh).group;
+    deadlines.erase(mh);
+    uint32_t* link = &grp(g).firstMember;
+    while (*link != mh) link = &mem(*link).nextInGroup;
+    *link = mem(mh).nextInGroup;
+    members.drop(mh);
+    Group& gr = grp(g);
+    if (gr.firstMember != kNil) return;
+    markDirty(gr);
+    (gr.older != kNil ? grp(gr.older).newer : oldestGroup) = gr.newer;
+    (gr.newer != kNil ? grp(gr.newer).older : newestGroup) = gr.older;
+    groups.erase(gr.addr, [this](uint32_t h) -> const IpAddr& { return grp(h).addr; });
+    groupPool.drop(g);
+}
+
+void Snooper::Impl::settle(uint32_t mh, const Tally& before, LeaveReason reason, TimePoint now) {
+    Membership& m = mem(mh);
+    Group& g = grp(m.group);
+    const IfIndex pid = m.port;
     Port* p = port(pid);
-    if (m.learned.empty() && !m.hosts.empty()) m.hosts.clear();
+    if (m.learned.empty() && m.hostCount()) m.extra->hosts.clear();
     totalSources += static_cast<int64_t>(m.learned.sources().size()) - static_cast<int64_t>(before.sources);
-    totalHosts += static_cast<int64_t>(m.hosts.size()) - static_cast<int64_t>(before.hosts);
+    totalHosts += static_cast<int64_t>(m.hostCount()) - static_cast<int64_t>(before.hosts);
 
     const bool learnedNow = !m.learned.empty();
     if (learnedNow && !before.learned) {
-        m.joinSeq = ++seq;
         m.joinedAt = now;
-        if (p) p->learnedOrder.emplace(m.joinSeq, group);
+        if (p) {
+            m.olderOnPort = p->newestLearned;
+            (p->newestLearned != kNil ? mem(p->newestLearned).newerOnPort : p->oldestLearned) = mh;
+            p->newestLearned = mh;
+            ++p->learnedCount;
+        }
         count(p, Stat::Joins);
     } else if (!learnedNow && before.learned) {
-        if (p) p->learnedOrder.erase({m.joinSeq, group});
-        m.joinSeq = 0;
+        if (p) unlinkLearned(*p, mh);
         m.learned.clear();   // drops compatibility timers of an empty record too
         if (reason == LeaveReason::Expired) {
             count(p, Stat::Expired);
@@ -159,30 +205,19 @@ void Snooper::Impl::settle(GroupIt g, MemberIt mi, const Tally& before, LeaveRea
     }
 
     const bool existsNow = m.exists();
-    const PortFilter after = effectiveFilter(m, pid);
+    const PortFilter after = effectiveFilter(m);
     if (existsNow != before.existed || after.mode != before.filter.mode || after.sources != before.filter.sources)
-        markDirty(group, g->second);
+        markDirty(g);
     if (existsNow && !before.existed)
-        events.push_back(GroupJoined{group, pid, vid, learnedNow ? GroupOrigin::Learned : GroupOrigin::Static});
+        events.push_back(GroupJoined{g.addr, pid, vid, learnedNow ? GroupOrigin::Learned : GroupOrigin::Static});
 
-    const std::pair<IpAddr, IfIndex> key{group, pid};
     if (!existsNow) {
-        if (before.existed) events.push_back(GroupLeft{group, pid, vid, reason});
-        if (m.indexed != kNever) deadlines.erase({m.indexed, key});
-        g->second.ports.erase(mi);
-        if (g->second.ports.empty()) {
-            markDirty(group, g->second);
-            groupOrder.erase({g->second.seq, group});
-            groups.erase(g);
-        }
+        if (before.existed) events.push_back(GroupLeft{g.addr, pid, vid, reason});
+        dropMembership(mh);
         return;
     }
-    const TimePoint next = std::min(m.learned.nextDeadline(), m.hosts.nextDeadline());
-    if (next != m.indexed) {
-        if (m.indexed != kNever) deadlines.erase({m.indexed, key});
-        if (next != kNever) deadlines.emplace(next, key);
-        m.indexed = next;
-    }
+    if (m.extra && m.extra->hosts.idle() && m.extra->staticSources.empty()) m.extra.reset();
+    deadlines.set(mh, std::min(m.learned.nextDeadline(), m.extra ? m.extra->hosts.nextDeadline() : kNever));
 }
 
 void Snooper::Impl::emitQueries(Family f, const IpAddr& group, IfIndex pid, Membership& m,
@@ -195,48 +230,47 @@ void Snooper::Impl::emitQueries(Family f, const IpAddr& group, IfIndex pid, Memb
     }
 }
 
-void Snooper::Impl::runTimers(GroupIt g, MemberIt mi, TimePoint now) {
-    Membership& m = mi->second;
-    const Family f = g->first.family();
-    const Tally before = tally(m, mi->first);
+void Snooper::Impl::runTimers(uint32_t mh, TimePoint now) {
+    Membership& m = mem(mh);
+    const IpAddr& group = grp(m.group).addr;
+    const Family f = group.family();
+    const Tally before = tally(m);
     m.learned.expire(now);
-    m.hosts.expire(now);
+    if (m.extra) m.extra->hosts.expire(now);
     if (ownQuerier[fi(f)])
-        emitQueries(f, g->first, mi->first, m, params(f, now, &m));
+        emitQueries(f, group, m.port, m, params(f, now, &m));
     else
         m.learned.stopQueries();   // our querier stopped: pending retransmissions die
-    settle(g, mi, before, LeaveReason::Expired, now);
+    settle(mh, before, LeaveReason::Expired, now);
 }
 
-void Snooper::Impl::appendGroup(MdbSnapshot& out, const IpAddr& group, const Group& g,
-                                const KernelCaps& caps) const {
+void Snooper::Impl::appendGroup(MdbSnapshot& out, uint32_t g, const KernelCaps& caps) const {
     std::vector<PortFilter> filters;
-    filters.reserve(g.ports.size());
-    for (const auto& [pid, m] : g.ports) {
-        PortFilter pf = effectiveFilter(m, pid);
-        if (pf.mode == FilterMode::Include && pf.sources.empty()) continue;
+    forEachMember(g, [&](uint32_t, const Membership& m) {
+        PortFilter pf = effectiveFilter(m);
+        if (pf.mode == FilterMode::Include && pf.sources.empty()) return;
         filters.push_back(std::move(pf));
-    }
-    appendKernelForm(out, vid, group, filters, caps);
+    });
+    appendKernelForm(out, vid, grp(g).addr, filters, caps);
 }
 
-GroupInfo Snooper::Impl::groupInfo(const IpAddr& group, const Group& g) const {
-    GroupInfo gi{group, {}};
-    for (const auto& [pid, m] : g.ports) {
+GroupInfo Snooper::Impl::groupInfo(uint32_t g) const {
+    GroupInfo gi{grp(g).addr, {}};
+    forEachMember(g, [&](uint32_t, const Membership& m) {
         GroupPortInfo pi;
-        pi.port = pid;
-        const Port* p = port(pid);
+        pi.port = m.port;
+        const Port* p = port(m.port);
         pi.portName = p ? p->name : std::string();
         const bool learned = !m.learned.empty();
         pi.origin = learned && m.hasStatic() ? GroupOrigin::LearnedAndStatic
                     : learned                ? GroupOrigin::Learned
                                              : GroupOrigin::Static;
-        const PortFilter pf = effectiveFilter(m, pid);
+        const PortFilter pf = effectiveFilter(m);
         pi.mode = pf.mode;
         if (learned && m.learned.mode() == FilterMode::Exclude) pi.groupTimer = m.learned.groupTimer();
         for (const auto& s : m.learned.sources())
             pi.sources.push_back({s.addr, s.timer == kStopped ? std::nullopt : std::optional(s.timer), false});
-        for (const auto& s : m.staticSources) {
+        for (const auto& s : m.staticSources()) {
             auto it = std::find_if(pi.sources.begin(), pi.sources.end(),
                                    [&](const SourceInfo& x) { return x.addr == s; });
             if (it != pi.sources.end())
@@ -251,11 +285,19 @@ GroupInfo Snooper::Impl::groupInfo(const IpAddr& group, const Group& g) const {
         pi.compat = m.learned.compat(TimePoint::min() + Duration(1));
         if (v1 != kStopped) pi.olderV1HostUntil = v1;
         if (v2 != kStopped) pi.olderV2HostUntil = v2;
-        pi.trackedHosts = static_cast<uint32_t>(m.hosts.size());
+        pi.trackedHosts = static_cast<uint32_t>(m.hostCount());
         pi.joinedAt = m.joinedAt;
         gi.ports.push_back(std::move(pi));
-    }
+    });
     return gi;
+}
+
+std::vector<uint32_t> Snooper::Impl::groupsByAddress() const {
+    std::vector<uint32_t> out;
+    out.reserve(groups.size());
+    groups.forEach([&](uint32_t h) { out.push_back(h); });
+    std::sort(out.begin(), out.end(), [this](uint32_t a, uint32_t b) { return grp(a).addr < grp(b).addr; });
+    return out;
 }
 
 }  // namespace mcs::core

@@ -4,13 +4,15 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "agent/core/deadline_heap.h"
+#include "agent/core/group_index.h"
 #include "agent/core/group_state.h"
 #include "agent/core/host_table.h"
 #include "agent/core/kernel_form.h"
@@ -24,39 +26,52 @@ namespace mcs::core {
 inline size_t fi(Family f) { return f == Family::V4 ? 0 : 1; }
 inline constexpr std::array<Family, 2> kFamilies{Family::V4, Family::V6};
 
-// One (group, port): learned router-side state, immediate-leave hosts, statics.
-struct Membership {
-    explicit Membership(Family f) : learned(f) {}
-    GroupPortState learned;
+// Rarely used parts of a membership, allocated only while in use: hosts tracked for
+// immediate leave, static (S,G) sources.
+struct MembershipExtra {
     HostTable hosts;
-    bool staticStarG = false;
     AddrList staticSources;
-    uint64_t joinSeq = 0;          // position in Port::learnedOrder while learned
+};
+
+// One (group, port): learned router-side state, immediate-leave hosts, statics.
+// Records live in Impl::members; the links are handles into the pools.
+struct Membership {
+    Membership() = default;
+    Membership(uint32_t g, IfIndex p, Family f) : group(g), port(p), learned(f) {}
+
+    uint32_t group = kNil;         // owning Group
+    IfIndex port{};
+    uint32_t nextInGroup = kNil;   // the group's memberships, by port
+    uint32_t olderOnPort = kNil;   // the port's join order while learned (max-groups
+    uint32_t newerOnPort = kNil;   //   replace evicts the oldest)
+    bool staticStarG = false;
+    GroupPortState learned;
+    std::unique_ptr<MembershipExtra> extra;
     TimePoint joinedAt{};
-    TimePoint indexed = kNever;    // key of this membership in Impl::timers
-    bool hasStatic() const { return staticStarG || !staticSources.empty(); }
+
+    size_t hostCount() const { return extra ? extra->hosts.size() : 0; }
+    const AddrList& staticSources() const {
+        static const AddrList none;
+        return extra ? extra->staticSources : none;
+    }
+    MembershipExtra& more() {
+        if (!extra) extra = std::make_unique<MembershipExtra>();
+        return *extra;
+    }
+    bool hasStatic() const { return staticStarG || !staticSources().empty(); }
     bool exists() const { return !learned.empty() || hasStatic(); }
 };
 
 struct Group {
-    std::map<IfIndex, Membership> ports;
-    uint64_t seq = 0;              // creation order (VLAN max-groups replace)
+    Group() = default;
+    explicit Group(const IpAddr& a) : addr(a) {}
+
+    IpAddr addr;
     bool dirty = false;            // queued in Impl::dirty (MDB changes not yet taken)
+    uint32_t firstMember = kNil;   // memberships, by port
+    uint32_t older = kNil;         // creation order (VLAN max-groups replace)
+    uint32_t newer = kNil;
 };
-
-struct IpAddrHash {
-    size_t operator()(const IpAddr& a) const noexcept {
-        // FNV-1a over the address bytes; groups differ mostly in the low bytes.
-        uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(a.family());
-        for (size_t i = 0; i < a.size(); ++i) h = (h ^ a.data()[i]) * 1099511628211ull;
-        return static_cast<size_t>(h);
-    }
-};
-
-// Hashed: lookups dominate (one per record); ordered views sort on demand.
-using GroupMap = std::unordered_map<IpAddr, Group, IpAddrHash>;
-using GroupIt = GroupMap::iterator;
-using MemberIt = std::map<IfIndex, Membership>::iterator;
 
 struct Port {
     IfIndex id;
@@ -64,7 +79,9 @@ struct Port {
     PortStatus status;
     EffectivePolicy policy;
     Counters counters;
-    std::set<std::pair<uint64_t, IpAddr>> learnedOrder;   // (joinSeq, group): oldest first
+    uint32_t oldestLearned = kNil;   // memberships with learned state, by join time
+    uint32_t newestLearned = kNil;
+    size_t learnedCount = 0;
     bool forwarding() const { return status.up && status.stp == StpState::Forwarding; }
 };
 
@@ -96,16 +113,20 @@ struct Snooper::Impl {
 
     // ---- state ----
     std::map<IfIndex, Port> ports;
-    GroupMap groups;
-    std::set<std::pair<uint64_t, IpAddr>> groupOrder;                // (seq, group)
-    std::set<std::pair<TimePoint, std::pair<IpAddr, IfIndex>>> deadlines;
+    // Groups and memberships: pooled records linked by handle, a flat index by
+    // address (lookups dominate: one per record; ordered views sort on demand).
+    SlotPool<Group> groupPool;
+    SlotPool<Membership> members;
+    GroupIndex groups;
+    uint32_t oldestGroup = kNil;   // creation order
+    uint32_t newestGroup = kNil;
+    DeadlineHeap deadlines;        // by membership handle
     std::array<MrouterTable, 2> mrouters;
     std::array<std::optional<QuerierInfo>, 2> queriers;
     std::array<bool, 2> ownQuerier{};
     FloodInfo flood;
     std::array<uint8_t, 2> floodQueries{};   // general queries seen per family
     std::set<StaticKey> statics;
-    uint64_t seq = 0;
     int64_t totalSources = 0;
     int64_t totalHosts = 0;
     Counters counters;
@@ -148,23 +169,36 @@ struct Snooper::Impl {
     std::vector<IfIndex> reportTargets(const Port& ingress, Family f) const;
 
     // ---- memberships (snooper_groups.cc) ----
+    Group& grp(uint32_t h) { return groupPool[h]; }
+    const Group& grp(uint32_t h) const { return groupPool[h]; }
+    Membership& mem(uint32_t h) { return members[h]; }
+    const Membership& mem(uint32_t h) const { return members[h]; }
+    uint32_t findGroup(const IpAddr& a) const;
+    uint32_t findMember(uint32_t g, IfIndex port) const;   // kNil: none (or g is kNil)
+    template <class F>
+    void forEachMember(uint32_t g, const F& f) const {
+        for (uint32_t m = grp(g).firstMember; m != kNil; m = mem(m).nextInGroup) f(m, mem(m));
+    }
     StateParams params(Family f, TimePoint now, const Membership* m) const;
     uint32_t hostBudget(const Membership& m) const;
     Cause admit(Port& p, const IpAddr& group, bool newGroup, TimePoint now);
     bool evictOldestOnPort(Port& p, TimePoint now);
     bool evictOldestInVlan(TimePoint now);
-    GroupIt getGroup(const IpAddr& group);
-    MemberIt getMembership(GroupIt g, IfIndex port, Family f);
-    Tally tally(const Membership& m, IfIndex port) const;
+    uint32_t getGroup(const IpAddr& group);
+    uint32_t getMembership(uint32_t g, IfIndex port, Family f);
+    Tally tally(const Membership& m) const;
     // After any mutation of a membership: totals, join order, events, the MDB cache
-    // and the deadline index. May erase the membership and the group.
-    void settle(GroupIt g, MemberIt m, const Tally& before, LeaveReason reason, TimePoint now);
-    void runTimers(GroupIt g, MemberIt m, TimePoint now);
+    // and the deadline index. May drop the membership and the group.
+    void settle(uint32_t mh, const Tally& before, LeaveReason reason, TimePoint now);
+    void unlinkLearned(Port& p, uint32_t mh);
+    void dropMembership(uint32_t mh);
+    void runTimers(uint32_t mh, TimePoint now);
     void emitQueries(Family f, const IpAddr& group, IfIndex port, Membership& m, const StateParams& sp);
-    void markDirty(const IpAddr& group, Group& g);
-    PortFilter effectiveFilter(const Membership& m, IfIndex port) const;
-    void appendGroup(MdbSnapshot& out, const IpAddr& group, const Group& g, const KernelCaps& caps) const;
-    GroupInfo groupInfo(const IpAddr& group, const Group& g) const;
+    void markDirty(Group& g);
+    PortFilter effectiveFilter(const Membership& m) const;
+    void appendGroup(MdbSnapshot& out, uint32_t g, const KernelCaps& caps) const;
+    GroupInfo groupInfo(uint32_t g) const;
+    std::vector<uint32_t> groupsByAddress() const;
 };
 
 }  // namespace mcs::core

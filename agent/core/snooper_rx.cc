@@ -89,33 +89,27 @@ Snooper::Impl::RecordOutcome Snooper::Impl::onRecord(Port& p, Family f, ProtoVer
     }
     if (srcChanged) count(&p, Cause::SourceFiltered);
 
-    auto g = groups.find(group);
-    bool haveLearned = false;
-    if (g != groups.end()) {
-        auto mi = g->second.ports.find(p.id);
-        if (mi != g->second.ports.end()) {
-            if (mi->second.indexed <= now) {   // bring it up to date first
-                runTimers(g, mi, now);
-                g = groups.find(group);
-                if (g != groups.end()) mi = g->second.ports.find(p.id);
-            }
-            haveLearned = g != groups.end() && mi != g->second.ports.end() && !mi->second.learned.empty();
-        }
+    uint32_t g = findGroup(group);
+    uint32_t mh = findMember(g, p.id);
+    if (mh != kNil && deadlines.at(mh) <= now) {   // bring it up to date first
+        runTimers(mh, now);
+        g = findGroup(group);
+        mh = findMember(g, p.id);
     }
+    const bool haveLearned = mh != kNil && !mem(mh).learned.empty();
     if (!haveLearned) {
         if (!createsState(*filtered)) return RecordOutcome::Accepted;   // INCLUDE({}) stays
-        const Cause c = admit(p, group, g == groups.end(), now);
+        const Cause c = admit(p, group, g == kNil, now);
         if (c != Cause::None) {
             count(&p, c);
             why = c;
             return RecordOutcome::Denied;
         }
-        g = groups.end();
+        g = getGroup(group);   // admission may have evicted the group
     }
-    if (g == groups.end()) g = getGroup(group);
-    auto mi = getMembership(g, p.id, f);
-    Membership& m = mi->second;
-    const Tally before = tally(m, p.id);
+    mh = getMembership(g, p.id, f);
+    Membership& m = mem(mh);
+    const Tally before = tally(m);
     StateParams sp = params(f, now, &m);
 
     if (oldReport) m.learned.noteReportVersion(v, sp);
@@ -123,7 +117,7 @@ Snooper::Impl::RecordOutcome Snooper::Impl::onRecord(Port& p, Family f, ProtoVer
     auto in = m.learned.translate(std::move(*filtered), now, ignored);
     if (!in) {
         count(&p, ignored);
-        settle(g, mi, before, LeaveReason::Expired, now);
+        settle(mh, before, LeaveReason::Expired, now);
         return RecordOutcome::Accepted;
     }
     GroupPortState::Result res = m.learned.apply(*in, sp);
@@ -133,16 +127,18 @@ Snooper::Impl::RecordOutcome Snooper::Impl::onRecord(Port& p, Family f, ProtoVer
     LeaveReason reason = LeaveReason::Expired;
     if (p.policy.immediateLeave) {
         const TimePoint hostExpiry = now + sp.gmi;
+        const uint32_t budget = hostBudget(m);
+        HostTable& hosts = m.more().hosts;
         if (reporter.isUnspecified()) {
-            m.hosts.markUntracked(hostExpiry);   // RFC 4541 §2.1.1 (3) proxies report from 0.0.0.0
-        } else if (m.hosts.apply(reporter, *in, hostExpiry, hostBudget(m), cfg.limits.sourcesPerGroup) ==
+            hosts.markUntracked(hostExpiry);   // RFC 4541 §2.1.1 (3) proxies report from 0.0.0.0
+        } else if (hosts.apply(reporter, *in, hostExpiry, budget, cfg.limits.sourcesPerGroup) ==
                    HostTable::Outcome::LimitHit) {
             count(&p, Cause::HostLimit);
         }
-        if (reduces(in->type) && m.hosts.allTracked(now)) {
+        if (reduces(in->type) && hosts.allTracked(now)) {
             FilterMode mode;
             AddrList forward, blocked;
-            m.hosts.merged(mode, forward, blocked);
+            hosts.merged(mode, forward, blocked);
             if (mode == FilterMode::Include && forward.empty()) {
                 m.learned.clear();   // the last tracked host left: fast leave
                 reason = LeaveReason::FastLeave;
@@ -160,7 +156,7 @@ Snooper::Impl::RecordOutcome Snooper::Impl::onRecord(Port& p, Family f, ProtoVer
         m.learned.startQueries(res.query, sp);
         emitQueries(f, group, p.id, m, sp);
     }
-    settle(g, mi, before, reason, now);
+    settle(mh, before, reason, now);
     return RecordOutcome::Accepted;
 }
 
@@ -237,24 +233,22 @@ RxVerdict Snooper::Impl::onQuery(Port& p, const wire::Decoded& d, const wire::Qu
         count(&p, Cause::ForeignQuery);
         return RxVerdict{};
     }
-    auto g = groups.find(q.group);
-    if (g == groups.end()) return RxVerdict{};
+    const uint32_t g = findGroup(q.group);
+    if (g == kNil) return RxVerdict{};
     const uint8_t lmqc = q.qrv ? q.qrv : timers[k].lastMemberQueryCount;
     const TimePoint to = now + milliseconds(q.maxRespMs) * lmqc;
     AddrList sources = q.sources;
     normalize(sources);
     std::vector<IfIndex> pids;
-    for (const auto& [pid, m] : g->second.ports) pids.push_back(pid);
+    forEachMember(g, [&](uint32_t, const Membership& m) { pids.push_back(m.port); });
     bool lowered = false;
     for (IfIndex pid : pids) {
-        auto gi = groups.find(q.group);
-        if (gi == groups.end()) break;
-        auto mi = gi->second.ports.find(pid);
-        if (mi == gi->second.ports.end() || mi->second.learned.empty()) continue;
-        const Tally before = tally(mi->second, pid);
-        lowered |= sources.empty() ? mi->second.learned.lowerGroupTimer(to)
-                                   : mi->second.learned.lowerSourceTimers(sources, to);
-        settle(gi, mi, before, LeaveReason::Expired, now);
+        const uint32_t mh = findMember(findGroup(q.group), pid);
+        if (mh == kNil || mem(mh).learned.empty()) continue;
+        Membership& m = mem(mh);
+        const Tally before = tally(m);
+        lowered |= sources.empty() ? m.learned.lowerGroupTimer(to) : m.learned.lowerSourceTimers(sources, to);
+        settle(mh, before, LeaveReason::Expired, now);
     }
     if (lowered) count(&p, Stat::QueriesLowered);
     return RxVerdict{};

@@ -1,6 +1,7 @@
 # mcs_core: the pure snooping core (sans-I/O). Included from agent/CMakeLists.txt.
 add_library(mcs_core STATIC
   ${CMAKE_CURRENT_LIST_DIR}/counters.cc
+  ${CMAKE_CURRENT_LIST_DIR}/deadline_heap.cc
   ${CMAKE_CURRENT_LIST_DIR}/group_state.cc
   ${CMAKE_CURRENT_LIST_DIR}/host_table.cc
   ${CMAKE_CURRENT_LIST_DIR}/kernel_form.cc

@@ -1,6 +1,7 @@
 // Records per second through Snooper::onMessage for join, refresh and leave mixes
 // with 64k groups spread over 16 ports (docs/benchmarks.md, section "Core").
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <memory>
 #include <vector>
@@ -200,5 +201,27 @@ void BM_DesiredMdb(benchmark::State& state) {
 BENCHMARK(BM_DesiredMdb)->Arg(0)->Arg(1);
 
 }  // namespace
+
+// Heap bytes the core holds per group (one member port each, IS_EX {}): mallinfo2
+// before and after the joins, malloc headers included. Not a speed figure: the
+// counter is what matters (`bytes_per_group`).
+void BM_MemoryPerGroup(benchmark::State& state) {
+    const auto msgs = reports(RecordType::IsExclude, 32);
+    double perGroup = 0;
+    for (auto _ : state) {
+        auto sn = makeSnooper();
+        const struct mallinfo2 before = mallinfo2();
+        int64_t clock = 0;
+        feed(*sn, msgs, clock);
+        benchmark::DoNotOptimize(sn->takeEvents());
+        benchmark::DoNotOptimize(sn->takeMdbChanges());   // the daemon takes them every round
+        const struct mallinfo2 after = mallinfo2();
+        const double bytes = static_cast<double>(after.uordblks + after.hblkhd) -
+                             static_cast<double>(before.uordblks + before.hblkhd);
+        perGroup = bytes / static_cast<double>(sn->groupCount());
+    }
+    state.counters["bytes_per_group"] = perGroup;
+}
+BENCHMARK(BM_MemoryPerGroup)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 BENCHMARK_MAIN();
