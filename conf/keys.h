@@ -108,7 +108,8 @@ inline constexpr std::array kKeys = {
 
     // ---- limits ----
     KeySpec{Table::Limits, "max-groups-per-vlan", Kind::Int, 1, 1000000, 4096, "", "", "", false,
-            "Groups tracked per bridge VLAN; reports for further groups are dropped and counted."},
+            "Groups tracked per bridge VLAN; reports for further groups are dropped and counted. "
+            "Also the VLAN's budget of hosts tracked for immediate leave (at least 16384)."},
     KeySpec{Table::Limits, "max-sources-per-group", Kind::Int, 1, 65535, 256, "", "", "", false,
             "Sources tracked per group (IGMPv3/MLDv2); further sources are dropped and counted."},
     KeySpec{Table::Limits, "max-hosts-per-group-port", Kind::Int, 1, 65535, 512, "", "", "", false,

@@ -100,6 +100,11 @@ VlanSettings mapVlanSettings(const conf::BridgeConfig& b, VlanId vid) {
         // downstream switch); operators cap ports with max-groups instead.
         c.limits.groupsPerPort = vp.limits.maxGroupsPerVlan;
         c.vlan.maxGroupsVlan = {vp.limits.maxGroupsPerVlan, core::MaxGroupsAction::Deny};
+        // Immediate leave needs every member host tracked: a VLAN allowed more groups
+        // than the default host budget must be allowed one tracked host per group, or
+        // the groups past the budget fall back to query-driven leaves (cause host-limit; the
+        // 10k/s leave benchmark lost 3.6k of 20k fast leaves that way).
+        c.limits.hostsPerVlan = std::max(c.limits.hostsPerVlan, vp.limits.maxGroupsPerVlan);
     }
     if (vp.limits.maxSourcesPerGroup) c.limits.sourcesPerGroup = vp.limits.maxSourcesPerGroup;
     if (vp.limits.maxHostsPerGroupPort) c.limits.hostsPerGroupPort = vp.limits.maxHostsPerGroupPort;
