@@ -84,13 +84,26 @@ Result<OwnedRecord::Loaded, Error> OwnedRecord::load() const {
 }
 
 Status OwnedRecord::save(const std::set<MdbKey>& keys) const {
+    return save([&](const KeyFn& f) {
+        for (const MdbKey& k : keys) f(k);
+    });
+}
+
+Status OwnedRecord::save(const std::function<void(const KeyFn&)>& each) const {
     std::error_code ec;
     std::filesystem::create_directories(path_.parent_path(), ec);
     if (ec) return fail(Error::fromErrno(ec.value(), "create " + path_.parent_path().string()));
 
+    const std::string tmp = path_.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(Error::fromErrno(errno, "create " + tmp));
+    // Written in pieces: the text of a 256k-entry record is ~9 MiB, a heap peak the
+    // daemon would keep (glibc holds on to freed heap pages).
+    constexpr size_t kChunk = 64 * 1024;
     std::string data(kHeader);
     data += '\n';
-    for (const MdbKey& k : keys) {
+    Status st = okStatus();
+    each([&](const MdbKey& k) {
         data += std::to_string(k.vid.value);
         data += ' ';
         data += k.group.str();
@@ -99,11 +112,12 @@ Status OwnedRecord::save(const std::set<MdbKey>& keys) const {
         data += ' ';
         data += std::to_string(k.port.value);
         data += '\n';
-    }
-    const std::string tmp = path_.string() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(Error::fromErrno(errno, "create " + tmp));
-    auto st = writeAll(fd, data, "write " + tmp);
+        if (data.size() >= kChunk) {
+            if (st) st = writeAll(fd, data, "write " + tmp);
+            data.clear();
+        }
+    });
+    if (st) st = writeAll(fd, data, "write " + tmp);
     if (st && ::fsync(fd) != 0) st = fail(Error::fromErrno(errno, "fsync " + tmp));
     if (::close(fd) != 0 && st) st = fail(Error::fromErrno(errno, "close " + tmp));
     if (!st) {

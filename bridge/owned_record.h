@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string_view>
 
@@ -40,6 +41,10 @@ public:
     Result<Loaded, Error> load() const;
     // Creates the directory if needed.
     Status save(const std::set<MdbKey>& keys) const;
+    // The same for keys held in another container (no set of them needed): `each`
+    // calls its argument once per key, in the order the file is to list them.
+    using KeyFn = std::function<void(const MdbKey&)>;
+    Status save(const std::function<void(const KeyFn&)>& each) const;
     // Deletes the file; missing is fine.
     Status remove() const;
 

@@ -1,5 +1,6 @@
 #include "agent/daemon/bridge_runtime.h"
 
+#include <malloc.h>
 #include <sys/epoll.h>
 
 #include <algorithm>
@@ -20,6 +21,15 @@ constexpr Duration kRoomRetryDelay = seconds(2);   // adds refused for lack of r
 constexpr int kFramesPerWakeup = 64;
 // Failed MDB operations logged one by one per sync; the rest are summed up.
 constexpr size_t kFailuresLogged = 8;
+// A full comparison or a startup reconcile of more entries than this hands the heap's
+// free pages back afterwards: its transient copies (the desired MdbSnapshot, the dump)
+// take ~130 B per entry, ~30+ MiB at 256k, and glibc keeps freed heap pages mapped, so
+// without this the peak of the last full comparison stays in the RSS for good.
+constexpr size_t kTrimAfterEntries = 4096;
+
+void trimHeapAfter(size_t entries) {
+    if (entries > kTrimAfterEntries) malloc_trim(0);
+}
 
 }  // namespace
 
@@ -113,6 +123,12 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
     for (const auto& p : ports) vlans.setPort(p.ifindex, p.name, p.vlans);
     vlans.updateAgent(*agent, now);
 
+    // The dump, the record and the snapshot of the reconcile are gone by now.
+    trimHeapAfter(reconcile(now));
+    return true;
+}
+
+size_t BridgeRuntime::reconcile(TimePoint now) {
     // Startup reconcile (kernel-bridge.md §3.5): ours stay until relearned or the
     // grace period ends; so do kernel-learned port entries (members that joined while
     // we were away: deleting them now would cut them off until they report again; a
@@ -120,17 +136,21 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
     // left alone.
     // Timed for the log line (benchmark: reconcile time after a restart).
     const auto reconcileStart = std::chrono::steady_clock::now();
+    size_t dumped = 0;
     auto loaded = record_.load();
     std::set<MdbKey> recordKeys;
     if (loaded) recordKeys = std::move(loaded->keys);
     auto mdb = bridge::readMdb(cmd_, ifindex);
     if (!mdb) {
-        log->error("bridge '{}': MDB dump: {}", name, mdb.error().str());
+        logger("daemon")->error("bridge '{}': MDB dump: {}", name, mdb.error().str());
     } else {
+        dumped = mdb->entries.size();
         const auto* rec = features_.rtprot ? nullptr : &recordKeys;
-        applied = bridge::ownedSnapshot(mdb->entries, bridge::kMcsRtProt, rec);
-        writer_.adopt(ifindex, applied);
-        for (const auto& [k, a] : applied) adopted_.insert(k);
+        {
+            const MdbSnapshot ours = bridge::ownedSnapshot(mdb->entries, bridge::kMcsRtProt, rec);
+            writer_.adopt(ifindex, ours);
+            applied.adopt(ours);
+        }
         size_t admin = 0;
         for (const auto& e : mdb->entries) {
             auto origin = bridge::classifyEntry(e, bridge::kMcsRtProt, rec);
@@ -150,12 +170,12 @@ bool BridgeRuntime::start(EventLoop& loop, TimePoint now, const std::vector<brid
         logger("mdb")->info(
             "bridge '{}': startup reconcile: {} entries of ours and {} kernel-learned kept for {} s, "
             "{} of others left alone ({:.1f} ms)",
-            name, adopted_.size(), kernelLearned_.size(),
+            name, applied.adoptedCount(), kernelLearned_.size(),
             std::chrono::duration_cast<seconds>(graceUntil_ - now).count(), admin,
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - reconcileStart)
                 .count());
     }
-    return true;
+    return dumped;
 }
 
 void BridgeRuntime::startGraceNow(TimePoint now) {
@@ -177,7 +197,12 @@ void BridgeRuntime::stop(EventLoop& loop, bool bridgeGone, bool flush) {
     if (bridgeSocket_) loop.removeFd(bridgeSocket_->fd());
     bridgeSocket_.reset();
     if (!bridgeGone && flush) {
-        auto n = writer_.removeAll(ifindex, &adopted_);
+        // Every key we installed, not just the adopted ones: without MDBE_ATTR_RTPROT
+        // (< 6.3) the keys are all that tells our entries from an administrator's, and
+        // host entries (the bridge itself as member) are told apart by key on any kernel.
+        std::set<MdbKey> ours;
+        applied.forEach([&](const MdbKey& k, const MdbAttrs&) { ours.insert(k); });
+        auto n = writer_.removeAll(ifindex, &ours);
         if (!n)
             log->error("bridge '{}': flushing our MDB entries: {}", name, n.error().str());
         else
@@ -329,140 +354,14 @@ void BridgeRuntime::sendViaBridge(std::span<const uint8_t> frame) {
 }
 
 void BridgeRuntime::sync(TimePoint now) {
-    auto log = logger("mdb");
     bool retryDue = retryAt_ && now >= *retryAt_;
-    bool graceOver =
-        (!adopted_.empty() || !kernelLearned_.empty() || !adoptedRouters_.empty()) && now >= graceUntil_;
+    bool graceOver = (applied.adoptedCount() || !kernelLearned_.empty() || !adoptedRouters_.empty()) &&
+                     now >= graceUntil_;
     uint64_t gen = agent->mdbGeneration();
     const bool filterChanged = vlans.filterGeneration() != syncedFilterGeneration_;
     if (gen != syncedGeneration_ || retryDue || graceOver || filterChanged) {
-        if (retryDue) retryAt_.reset();   // a partial sync does not retry what failed earlier
-        // Usually only the groups a report or timer touched are compared with what is
-        // applied (O(changed) per event, not O(MDB)); a retry, the end of the grace
-        // period or a VLAN/port change compares everything.
-        auto update = agent->desiredMdbUpdate(caps_, retryDue || graceOver || filterChanged ||
-                                                         syncedGeneration_ == ~0ull);
-        MdbSnapshot& desired = update.entries;
-        vlans.filterMdb(desired);
-        // The part of `applied` to compare: all of it, or the changed groups' entries.
-        MdbSnapshot appliedPart;
-        if (!update.full) {
-            for (const auto& [vid, g] : update.groups) {
-                const MdbKey first{vid, g, IpAddr::unspecified(g.family()), IfIndex{0}};
-                for (auto it = applied.lower_bound(first);
-                     it != applied.end() && it->first.vid == vid && it->first.group == g; ++it)
-                    appliedPart.emplace_hint(appliedPart.end(), *it);
-            }
-        }
-        const MdbSnapshot& compared = update.full ? applied : appliedPart;
-        if (graceOver) {
-            size_t stale = 0;
-            for (const auto& k : adopted_) stale += !desired.count(k);
-            // Kernel-learned entries not replaced by ours (not relearned) go now. Read
-            // back first: some expired, and an (S,G) key may now be one the kernel
-            // derived from a source list of ours.
-            MdbDelta kernelLeft;
-            if (!kernelLearned_.empty()) {
-                std::set<MdbKey> ours;
-                for (const auto& [k, a] : applied) ours.insert(k);
-                if (auto mdb = bridge::readMdb(cmd_, ifindex)) {
-                    for (const auto& e : mdb->entries)
-                        if (kernelLearned_.count(e.key) && !(e.flags & bridge::uapi::kMdbFlagsStarExcl) &&
-                            bridge::classifyEntry(e, bridge::kMcsRtProt, features_.rtprot ? nullptr : &ours) ==
-                                bridge::EntryOrigin::Kernel)
-                            kernelLeft.remove.push_back(e.key);
-                } else {
-                    log->warn("bridge '{}': MDB dump: {}", name, mdb.error().str());
-                }
-            }
-            if (!kernelLeft.empty()) writer_.apply(ifindex, kernelLeft);
-            log->info("bridge '{}': startup grace over, {} entries of ours and {} kernel-learned "
-                      "not relearned are removed", name, stale, kernelLeft.remove.size());
-            adopted_.clear();
-            kernelLearned_.clear();
-            adoptedRouters_.clear();
-        }
-        // Adopted entries stay until relearned (then the agent owns them) or the grace
-        // period ends; only those in the compared part matter here.
-        auto keepAdopted = [&](std::set<MdbKey>::iterator it) {
-            if (desired.count(*it)) return adopted_.erase(it);
-            if (auto a = compared.find(*it); a != compared.end()) desired.emplace(*it, a->second);
-            return std::next(it);
-        };
-        if (update.full) {
-            for (auto it = adopted_.begin(); it != adopted_.end();) it = keepAdopted(it);
-        } else if (!adopted_.empty()) {
-            for (const auto& [vid, g] : update.groups) {
-                const MdbKey first{vid, g, IpAddr::unspecified(g.family()), IfIndex{0}};
-                for (auto it = adopted_.lower_bound(first);
-                     it != adopted_.end() && it->vid == vid && it->group == g;)
-                    it = keepAdopted(it);
-            }
-        }
-        MdbDelta delta = diff(compared, desired);
-        if (!delta.empty()) {
-            MdbSnapshot before;
-            for (const auto& k : delta.remove) before.emplace(k, applied.at(k));
-            for (const auto& [k, a] : delta.change) before.emplace(k, applied.at(k));
-            // Kernel-learned entries kept by the startup reconcile make way for ours
-            // (adding the same key would fail with EEXIST).
-            MdbDelta makeWay;
-            for (const auto& [k, a] : delta.add)
-                if (kernelLearned_.erase(k)) makeWay.remove.push_back(k);
-            if (!makeWay.empty()) writer_.apply(ifindex, makeWay);
-            auto res = writer_.apply(ifindex, delta);
-            // An entry the kernel learned in the short window before a new port was in
-            // the suppression table blocks our add ("group is already joined by port"):
-            // replace it with ours.
-            MdbDelta takeOver;
-            for (const auto& f : res.failed)
-                if (f.op == bridge::MdbOp::Add && f.error == EEXIST) takeOver.remove.push_back(f.key);
-            if (!takeOver.empty()) {
-                writer_.apply(ifindex, takeOver);
-                MdbDelta again;
-                for (const auto& k : takeOver.remove) again.add.emplace_back(k, desired.at(k));
-                auto res2 = writer_.apply(ifindex, again);
-                std::erase_if(res.failed, [&](const bridge::FailedEntry& f) {
-                    return f.op == bridge::MdbOp::Add && f.error == EEXIST;
-                });
-                res.failed.insert(res.failed.end(), res2.failed.begin(), res2.failed.end());
-                log->info("bridge '{}': {} kernel-learned entries replaced by ours", name,
-                          takeOver.remove.size() - res2.failed.size());
-            }
-            for (const auto& [k, a] : delta.add) applied[k] = a;
-            for (const auto& [k, a] : delta.change) applied[k] = a;
-            for (const auto& k : delta.remove) applied.erase(k);
-            size_t n = 0;
-            for (const auto& f : res.failed) {
-                // Failed: the kernel keeps what it had; retry later.
-                if (auto b = before.find(f.key); b != before.end())
-                    applied[f.key] = b->second;
-                else
-                    applied.erase(f.key);
-                // Adds refused for room (mcast_hash_max at its ceiling) are summed up
-                // by the writer, rate-limited: not one line per entry per retry.
-                if (f.error == ENOSPC) continue;
-                if (n++ < kFailuresLogged)
-                    log->warn("bridge '{}' vid {} port {}: {} {}: {}", name, f.key.vid.value,
-                              f.key.port.value, bridge::to_string(f.op), f.key.group.str(), f.message);
-            }
-            if (!res.failed.empty()) {
-                mdbErrors += res.failed.size();
-                if (n > kFailuresLogged)
-                    log->warn("bridge '{}': {} more MDB operations failed", name, n - kFailuresLogged);
-                // No room (ENOSPC) frees up only when members leave: retry less often.
-                const bool onlyRoom = std::all_of(res.failed.begin(), res.failed.end(),
-                                                  [](const auto& f) { return f.error == ENOSPC; });
-                retryAt_ = now + (onlyRoom ? kRoomRetryDelay : kRetryDelay);
-            }
-            if (res.snoopingDisabled)
-                log->error("bridge '{}': the kernel's mcast_snooping is off: MDB not in use", name);
-            if (res.hashMaxRaisedTo)
-                log->info("bridge '{}': mcast_hash_max raised to {}", name, *res.hashMaxRaisedTo);
-            log->debug("bridge '{}': MDB +{} ~{} -{} ({} failed)", name, delta.add.size(),
-                       delta.change.size(), delta.remove.size(), res.failed.size());
-            recordDirty_ = true;
-        }
+        // The desired snapshot of a full comparison is gone once syncMdb returns.
+        trimHeapAfter(syncMdb(now, retryDue, graceOver, filterChanged));
         syncedGeneration_ = gen;
         syncedFilterGeneration_ = vlans.filterGeneration();
     }
@@ -488,10 +387,145 @@ void BridgeRuntime::sync(TimePoint now) {
     if (recordDirty_ && !features_.rtprot) saveRecord();
 }
 
+size_t BridgeRuntime::syncMdb(TimePoint now, bool retryDue, bool graceOver, bool filterChanged) {
+    auto log = logger("mdb");
+    if (retryDue) retryAt_.reset();   // a partial sync does not retry what failed earlier
+    // Usually only the groups a report or timer touched are compared with what is
+    // applied (O(changed) per event, not O(MDB)); a retry, the end of the grace
+    // period or a VLAN/port change compares everything.
+    auto update = agent->desiredMdbUpdate(caps_, retryDue || graceOver || filterChanged ||
+                                                     syncedGeneration_ == ~0ull);
+    MdbSnapshot& desired = update.entries;
+    vlans.filterMdb(desired);
+    if (graceOver) {
+        // Adopted entries not relearned go with this comparison (they are not desired).
+        size_t stale = 0;
+        applied.sweepAdopted([&](const MdbKey& k, const MdbAttrs&) {
+            stale += !desired.count(k);
+            return false;
+        });
+        // Kernel-learned entries not replaced by ours (not relearned) go now. Read
+        // back first: some expired, and an (S,G) key may now be one the kernel
+        // derived from a source list of ours. Without MDBE_ATTR_RTPROT only our keys
+        // tell ours apart, and only those among the kernel-learned ones matter here.
+        MdbDelta kernelLeft;
+        if (!kernelLearned_.empty()) {
+            std::set<MdbKey> ours;
+            if (!features_.rtprot)
+                for (const auto& k : kernelLearned_)
+                    if (applied.contains(k)) ours.insert(ours.end(), k);
+            if (auto mdb = bridge::readMdb(cmd_, ifindex)) {
+                for (const auto& e : mdb->entries)
+                    if (kernelLearned_.count(e.key) && !(e.flags & bridge::uapi::kMdbFlagsStarExcl) &&
+                        bridge::classifyEntry(e, bridge::kMcsRtProt, features_.rtprot ? nullptr : &ours) ==
+                            bridge::EntryOrigin::Kernel)
+                        kernelLeft.remove.push_back(e.key);
+            } else {
+                log->warn("bridge '{}': MDB dump: {}", name, mdb.error().str());
+            }
+        }
+        if (!kernelLeft.empty()) writer_.apply(ifindex, kernelLeft);
+        log->info("bridge '{}': startup grace over, {} entries of ours and {} kernel-learned "
+                  "not relearned are removed", name, stale, kernelLeft.remove.size());
+        kernelLearned_.clear();
+        adoptedRouters_.clear();
+    }
+    // Adopted entries stay until relearned (then the agent owns them) or the grace
+    // period ends; only those in the compared part matter here.
+    auto keepAdopted = [&](const MdbKey& k, const MdbAttrs& a) {
+        if (desired.count(k)) return false;
+        desired.emplace(k, a);
+        return true;
+    };
+    if (update.full) {
+        applied.sweepAdopted(keepAdopted);
+    } else {
+        for (const auto& [vid, g] : update.groups) applied.sweepAdopted(vid, g, keepAdopted);
+    }
+    const MdbDelta delta = deltaTo(applied, desired, update.full ? nullptr : &update.groups);
+    const size_t handled = update.full ? std::max(desired.size(), applied.size()) : 0;
+    if (delta.empty()) return handled;
+
+    // Kernel-learned entries kept by the startup reconcile make way for ours
+    // (adding the same key would fail with EEXIST).
+    MdbDelta makeWay;
+    for (const auto& [k, a] : delta.add)
+        if (kernelLearned_.erase(k)) makeWay.remove.push_back(k);
+    if (!makeWay.empty()) writer_.apply(ifindex, makeWay);
+    auto res = writer_.apply(ifindex, delta);
+    // An entry the kernel learned in the short window before a new port was in
+    // the suppression table blocks our add ("group is already joined by port"):
+    // replace it with ours.
+    MdbDelta takeOver;
+    for (const auto& f : res.failed)
+        if (f.op == bridge::MdbOp::Add && f.error == EEXIST) takeOver.remove.push_back(f.key);
+    if (!takeOver.empty()) {
+        writer_.apply(ifindex, takeOver);
+        MdbDelta again;
+        for (const auto& k : takeOver.remove) again.add.emplace_back(k, desired.at(k));
+        auto res2 = writer_.apply(ifindex, again);
+        std::erase_if(res.failed, [&](const bridge::FailedEntry& f) {
+            return f.op == bridge::MdbOp::Add && f.error == EEXIST;
+        });
+        res.failed.insert(res.failed.end(), res2.failed.begin(), res2.failed.end());
+        log->info("bridge '{}': {} kernel-learned entries replaced by ours", name,
+                  takeOver.remove.size() - res2.failed.size());
+    }
+    // Book what the kernel took. A failed operation leaves the kernel as it was: a
+    // failed remove or change keeps its old entry; any other failed key (an add, or
+    // an operation the writer planned around the delta) is not known to be there.
+    std::set<MdbKey> failed;
+    for (const auto& f : res.failed) failed.insert(f.key);
+    std::set<MdbKey> keptOld;
+    for (const auto& [k, a] : delta.add)
+        if (!failed.count(k)) applied.assign(k, a);
+    for (const auto& [k, a] : delta.change) {
+        if (!failed.count(k))
+            applied.assign(k, a);
+        else
+            keptOld.insert(k);
+    }
+    for (const auto& k : delta.remove) {
+        if (!failed.count(k))
+            applied.erase(k);
+        else
+            keptOld.insert(k);
+    }
+    for (const auto& k : failed)
+        if (!keptOld.count(k)) applied.erase(k);
+    size_t n = 0;
+    for (const auto& f : res.failed) {
+        // Adds refused for room (mcast_hash_max at its ceiling) are summed up
+        // by the writer, rate-limited: not one line per entry per retry.
+        if (f.error == ENOSPC) continue;
+        if (n++ < kFailuresLogged)
+            log->warn("bridge '{}' vid {} port {}: {} {}: {}", name, f.key.vid.value,
+                      f.key.port.value, bridge::to_string(f.op), f.key.group.str(), f.message);
+    }
+    if (!res.failed.empty()) {
+        mdbErrors += res.failed.size();
+        if (n > kFailuresLogged)
+            log->warn("bridge '{}': {} more MDB operations failed", name, n - kFailuresLogged);
+        // No room (ENOSPC) frees up only when members leave: retry less often.
+        const bool onlyRoom = std::all_of(res.failed.begin(), res.failed.end(),
+                                          [](const auto& f) { return f.error == ENOSPC; });
+        retryAt_ = now + (onlyRoom ? kRoomRetryDelay : kRetryDelay);
+    }
+    if (res.snoopingDisabled)
+        log->error("bridge '{}': the kernel's mcast_snooping is off: MDB not in use", name);
+    if (res.hashMaxRaisedTo)
+        log->info("bridge '{}': mcast_hash_max raised to {}", name, *res.hashMaxRaisedTo);
+    log->debug("bridge '{}': MDB +{} ~{} -{} ({} failed)", name, delta.add.size(),
+               delta.change.size(), delta.remove.size(), res.failed.size());
+    recordDirty_ = true;
+    return handled;
+}
+
 void BridgeRuntime::saveRecord() {
-    std::set<MdbKey> keys;
-    for (const auto& [k, a] : applied) keys.insert(k);
-    if (auto st = record_.save(keys); !st)
+    auto each = [this](const bridge::OwnedRecord::KeyFn& f) {
+        applied.forEachOrdered([&](const MdbKey& k, const MdbAttrs&) { f(k); });
+    };
+    if (auto st = record_.save(each); !st)
         logger("mdb")->warn("bridge '{}': saving {}: {}", name, record_.path().string(),
                             st.error().str());
     recordDirty_ = false;

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "agent/daemon/applied_mdb.h"
 #include "agent/daemon/bridge_agent.h"
 #include "agent/daemon/event_loop.h"
 #include "agent/daemon/options.h"
@@ -47,7 +48,7 @@ struct BridgeRuntime : FrameSink {
     void sync(TimePoint now);
     std::optional<TimePoint> retryAt() const { return retryAt_; }
     std::optional<TimePoint> graceUntil() const {
-        return adopted_.empty() && kernelLearned_.empty() && adoptedRouters_.empty()
+        return applied.adoptedCount() == 0 && kernelLearned_.empty() && adoptedRouters_.empty()
                    ? std::nullopt
                    : std::optional<TimePoint>(graceUntil_);
     }
@@ -61,7 +62,10 @@ struct BridgeRuntime : FrameSink {
     bridge::BridgeInfo info;
     BridgeVlans vlans{name, ifindex};  // VLAN view (kept current by the daemon's link events)
     std::unique_ptr<BridgeAgent> agent;
-    MdbSnapshot applied;                                 // what we installed
+    // What we installed. Startup reconcile: entries of ours found in the kernel are
+    // marked adopted and stay until the agent has had one query cycle to relearn them
+    // (a restart must not cut members off).
+    AppliedMdb applied;
     std::map<IfIndex, core::PortForwarding> appliedPorts;  // flags we set
     uint64_t txErrors = 0;
     uint64_t mdbErrors = 0;
@@ -72,6 +76,11 @@ struct BridgeRuntime : FrameSink {
 
 private:
     void readPort(IfIndex port);
+    // Startup reconcile; returns how many entries the kernel's MDB dump held.
+    size_t reconcile(TimePoint now);
+    // The MDB part of sync(): returns how many entries a full comparison handled (0
+    // after a partial one).
+    size_t syncMdb(TimePoint now, bool retryDue, bool graceOver, bool filterChanged);
     void saveRecord();
 
     const Options& opts_;
@@ -88,9 +97,6 @@ private:
     uint64_t closedSocketDrops_ = 0;
     TimePoint nextStatsPoll_{};
     bridge::InterfaceAddresses addresses_;
-    // Startup reconcile: entries of ours found in the kernel stay until the agent has
-    // had one query cycle to relearn them (a restart must not cut members off).
-    std::set<MdbKey> adopted_;
     std::set<MdbKey> kernelLearned_;   // found at startup, removed with the grace period
     std::set<IfIndex> adoptedRouters_;  // mcast_router 2 at startup: kept through the grace period
     TimePoint graceUntil_{};

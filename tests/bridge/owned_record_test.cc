@@ -48,6 +48,28 @@ TEST_F(OwnedRecordTest, RoundTrip) {
     EXPECT_TRUE(empty->keys.empty());
 }
 
+// Keys from a walk instead of a set (the daemon's AppliedMdb), more than one write's
+// worth of text: every line arrives, in the walk's order.
+TEST_F(OwnedRecordTest, SavesKeysOfAWalk) {
+    OwnedRecord rec(OwnedRecord::pathFor(dir_, "br0"));
+    std::set<MdbKey> keys;
+    for (uint32_t i = 0; i < 20000; ++i)
+        keys.insert({VlanId{static_cast<uint16_t>(i % 3)}, IpAddr::v4(0xef000000 + i),
+                     IpAddr::unspecified(Family::V4), IfIndex{1 + static_cast<int>(i % 8)}});
+    ASSERT_TRUE(rec.save([&](const OwnedRecord::KeyFn& f) {
+        for (const MdbKey& k : keys) f(k);
+    }));
+    auto back = rec.load();
+    ASSERT_TRUE(back) << back.error().str();
+    EXPECT_EQ(back->keys, keys);
+    std::ifstream in(rec.path());
+    std::string header, first;
+    std::getline(in, header);
+    std::getline(in, first);
+    EXPECT_EQ(header, "# mcsnoopd owned MDB entries v1");
+    EXPECT_EQ(first, "0 239.0.0.0 * 1");
+}
+
 TEST_F(OwnedRecordTest, SkipsBadLines) {
     std::filesystem::create_directories(dir_);
     const auto p = dir_ / "owned-br0.mdb";
