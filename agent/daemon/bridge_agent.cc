@@ -486,7 +486,8 @@ MdbSnapshot BridgeAgent::desiredMdb(const core::KernelCaps& caps) const {
     return out;
 }
 
-BridgeAgent::MdbUpdate BridgeAgent::desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull) {
+BridgeAgent::MdbUpdate BridgeAgent::desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull,
+                                                     bool withEntries) {
     MdbUpdate out;
     // VLANs coming and going or changing settings (snooping on/off), or entries to be
     // expressed differently (caps), change whole VLANs at once: everything then.
@@ -507,10 +508,17 @@ BridgeAgent::MdbUpdate BridgeAgent::desiredMdbUpdate(const core::KernelCaps& cap
         if (!v->settings.snooping) continue;
         for (const auto& g : c.groups) {
             out.groups.emplace_back(v->vid, g);
-            v->snooper->appendMdbEntries(g, caps, out.entries);
+            if (withEntries) v->snooper->appendMdbEntries(g, caps, out.entries);
         }
     }
     return out;
+}
+
+void BridgeAgent::appendMdbEntries(VlanId vid, const IpAddr& group, const core::KernelCaps& caps,
+                                   MdbSnapshot& out) const {
+    auto it = vlans_.find(vid);
+    if (it == vlans_.end() || !it->second->settings.snooping) return;
+    it->second->snooper->appendMdbEntries(group, caps, out);
 }
 
 uint64_t BridgeAgent::mdbGeneration() const {

@@ -126,7 +126,12 @@ public:
         MdbSnapshot entries;
         std::vector<std::pair<VlanId, IpAddr>> groups;   // sorted; empty when full
     };
-    MdbUpdate desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull);
+    // With `withEntries` false an incremental update lists the groups only, and the
+    // caller gets their entries with appendMdbEntries (slice by slice: a wake-up can
+    // change tens of thousands of groups).
+    MdbUpdate desiredMdbUpdate(const core::KernelCaps& caps, bool forceFull, bool withEntries = true);
+    // Entries of one group of one VLAN: none if the VLAN is unknown or not snooping.
+    void appendMdbEntries(VlanId vid, const IpAddr& group, const core::KernelCaps& caps, MdbSnapshot& out) const;
     uint64_t mdbGeneration() const;
     // Per port: router port or flooding in any VLAN.
     std::vector<core::PortForwarding> desiredPorts() const;

@@ -21,11 +21,15 @@ constexpr Duration kRoomRetryDelay = seconds(2);   // adds refused for lack of r
 constexpr int kFramesPerWakeup = 64;
 // Failed MDB operations logged one by one per sync; the rest are summed up.
 constexpr size_t kFailuresLogged = 8;
-// A full comparison or a startup reconcile of more entries than this hands the heap's
-// free pages back afterwards: its transient copies (the desired MdbSnapshot, the dump)
-// take ~130 B per entry, ~30+ MiB at 256k, and glibc keeps freed heap pages mapped, so
-// without this the peak of the last full comparison stays in the RSS for good.
+// A sync or a startup reconcile that handled more entries than this hands the heap's
+// free pages back afterwards: its transient copies (the desired MdbSnapshot, the delta,
+// the dump) take ~130+ B per entry, ~30+ MiB for a full comparison at 256k, and glibc
+// keeps freed heap pages mapped, so without this the peak stays in the RSS for good.
 constexpr size_t kTrimAfterEntries = 4096;
+// Changed groups compared and applied at a time (see syncMdb).
+constexpr size_t kSyncSliceGroups = 4096;
+// Groups remembered for an incremental retry; beyond, a retry compares everything.
+constexpr size_t kMaxRetryGroups = 65536;
 
 void trimHeapAfter(size_t entries) {
     if (entries > kTrimAfterEntries) malloc_trim(0);
@@ -389,12 +393,40 @@ void BridgeRuntime::sync(TimePoint now) {
 
 size_t BridgeRuntime::syncMdb(TimePoint now, bool retryDue, bool graceOver, bool filterChanged) {
     auto log = logger("mdb");
-    if (retryDue) retryAt_.reset();   // a partial sync does not retry what failed earlier
     // Usually only the groups a report or timer touched are compared with what is
-    // applied (O(changed) per event, not O(MDB)); a retry, the end of the grace
-    // period or a VLAN/port change compares everything.
-    auto update = agent->desiredMdbUpdate(caps_, retryDue || graceOver || filterChanged ||
-                                                     syncedGeneration_ == ~0ull);
+    // applied (O(changed) per event, not O(MDB)), plus those whose operations failed
+    // when their retry is due; the end of the grace period, a VLAN/port change or too
+    // many failed groups compare everything.
+    const bool retryEverything = retryDue && retryAll_;
+    auto update = agent->desiredMdbUpdate(caps_, retryEverything || graceOver || filterChanged ||
+                                                     syncedGeneration_ == ~0ull, false);
+    if (retryDue) {
+        retryAt_.reset();
+        if (!update.full) {
+            for (const auto& vg : update.groups) retryGroups_.insert(vg);
+            update.groups.assign(retryGroups_.begin(), retryGroups_.end());   // sorted, unique
+        }
+        retryGroups_.clear();
+        retryAll_ = false;
+    }
+    if (!update.full) {
+        // Slice by slice: the transient entries, delta and plan of one wake-up stay
+        // small however many groups it changed (a storm of 170-record reports on 8
+        // ports changes ~87k groups per wake-up).
+        size_t handled = 0;
+        for (size_t i = 0; i < update.groups.size(); i += kSyncSliceGroups) {
+            const size_t end = std::min(update.groups.size(), i + kSyncSliceGroups);
+            const std::vector<std::pair<VlanId, IpAddr>> slice(update.groups.begin() + static_cast<std::ptrdiff_t>(i),
+                                                               update.groups.begin() + static_cast<std::ptrdiff_t>(end));
+            MdbSnapshot desired;
+            for (const auto& [vid, g] : slice) agent->appendMdbEntries(vid, g, caps_, desired);
+            vlans.filterMdb(desired);
+            handled += applyDesired(desired, &slice, now);
+        }
+        return handled;
+    }
+    retryGroups_.clear();   // a full comparison retries them too
+    retryAll_ = false;
     MdbSnapshot& desired = update.entries;
     vlans.filterMdb(desired);
     if (graceOver) {
@@ -430,6 +462,12 @@ size_t BridgeRuntime::syncMdb(TimePoint now, bool retryDue, bool graceOver, bool
         kernelLearned_.clear();
         adoptedRouters_.clear();
     }
+    return applyDesired(desired, nullptr, now);
+}
+
+size_t BridgeRuntime::applyDesired(MdbSnapshot& desired, const std::vector<std::pair<VlanId, IpAddr>>* groups,
+                                   TimePoint now) {
+    auto log = logger("mdb");
     // Adopted entries stay until relearned (then the agent owns them) or the grace
     // period ends; only those in the compared part matter here.
     auto keepAdopted = [&](const MdbKey& k, const MdbAttrs& a) {
@@ -437,13 +475,13 @@ size_t BridgeRuntime::syncMdb(TimePoint now, bool retryDue, bool graceOver, bool
         desired.emplace(k, a);
         return true;
     };
-    if (update.full) {
+    if (!groups) {
         applied.sweepAdopted(keepAdopted);
     } else {
-        for (const auto& [vid, g] : update.groups) applied.sweepAdopted(vid, g, keepAdopted);
+        for (const auto& [vid, g] : *groups) applied.sweepAdopted(vid, g, keepAdopted);
     }
-    const MdbDelta delta = deltaTo(applied, desired, update.full ? nullptr : &update.groups);
-    const size_t handled = update.full ? std::max(desired.size(), applied.size()) : 0;
+    const MdbDelta delta = deltaTo(applied, desired, groups);
+    const size_t handled = groups ? desired.size() : std::max(desired.size(), applied.size());
     if (delta.empty()) return handled;
 
     // Kernel-learned entries kept by the startup reconcile make way for ours
@@ -510,6 +548,14 @@ size_t BridgeRuntime::syncMdb(TimePoint now, bool retryDue, bool graceOver, bool
         const bool onlyRoom = std::all_of(res.failed.begin(), res.failed.end(),
                                           [](const auto& f) { return f.error == ENOSPC; });
         retryAt_ = now + (onlyRoom ? kRoomRetryDelay : kRetryDelay);
+        for (const auto& f : res.failed) {
+            if (retryAll_) break;
+            retryGroups_.emplace(f.key.vid, f.key.group);
+            if (retryGroups_.size() > kMaxRetryGroups) {
+                retryAll_ = true;
+                retryGroups_.clear();
+            }
+        }
     }
     if (res.snoopingDisabled)
         log->error("bridge '{}': the kernel's mcast_snooping is off: MDB not in use", name);

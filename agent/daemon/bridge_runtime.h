@@ -81,6 +81,10 @@ private:
     // The MDB part of sync(): returns how many entries a full comparison handled (0
     // after a partial one).
     size_t syncMdb(TimePoint now, bool retryDue, bool graceOver, bool filterChanged);
+    // Compares `desired` with what is applied (only `groups` of it, or all when null),
+    // applies the difference and books the outcome. Returns the entries compared.
+    size_t applyDesired(MdbSnapshot& desired, const std::vector<std::pair<VlanId, IpAddr>>* groups,
+                        TimePoint now);
     void saveRecord();
 
     const Options& opts_;
@@ -102,6 +106,10 @@ private:
     TimePoint graceUntil_{};
     Duration graceLength_{};
     std::optional<TimePoint> retryAt_;
+    // Groups with failed MDB operations, compared again when retryAt_ is due; past
+    // kMaxRetryGroups the retry compares everything instead.
+    std::set<std::pair<VlanId, IpAddr>> retryGroups_;
+    bool retryAll_ = false;
     uint64_t syncedGeneration_ = ~0ull;
     uint64_t syncedFilterGeneration_ = ~0ull;
     bool recordDirty_ = false;
