@@ -25,21 +25,6 @@ constexpr EnumTable<MdbState, 2> kStateNames{{
     {MdbState::Permanent, "permanent"},
 }};
 
-uint16_t ethProto(const IpAddr& a) { return htons(a.isV4() ? ETH_P_IP : ETH_P_IPV6); }
-
-br_mdb_entry toWire(const MdbKey& key, bool permanent) {
-    br_mdb_entry e{};
-    e.ifindex = static_cast<uint32_t>(key.port.value);
-    e.state = permanent ? MDB_PERMANENT : MDB_TEMPORARY;
-    e.vid = key.vid.value;
-    if (key.group.isV4())
-        std::memcpy(&e.addr.u.ip4, key.group.data(), 4);
-    else
-        std::memcpy(&e.addr.u.ip6, key.group.data(), 16);
-    e.addr.proto = ethProto(key.group);
-    return e;
-}
-
 // Sized to the message: nlmsg_alloc_simple() would calloc a whole page per message,
 // which dominates when thousands are built for one batch.
 NlMsgPtr newMdbMsg(int type, int flags, IfIndex bridge, size_t payload = 128) {
@@ -51,10 +36,6 @@ NlMsgPtr newMdbMsg(int type, int flags, IfIndex bridge, size_t payload = 128) {
     bpm.ifindex = static_cast<uint32_t>(bridge.value);
     if (nlmsg_append(m.get(), &bpm, sizeof bpm, NLMSG_ALIGNTO) < 0) return {};
     return m;
-}
-
-int putAddr(nl_msg* m, int type, const IpAddr& a) {
-    return nla_put(m, type, static_cast<int>(a.size()), a.data());
 }
 
 std::optional<IpAddr> addrFrom(const nlattr* a, Family f) {
@@ -169,58 +150,27 @@ std::string MdbEntry::str() const {
     return s;
 }
 
+namespace {
+// The libnl form of a message the encoder wrote (for single requests and tests).
+NlMsgPtr toNlMsg(std::vector<uint8_t>& buf, size_t len) {
+    if (!len) return {};
+    return NlMsgPtr(nlmsg_convert(reinterpret_cast<nlmsghdr*>(buf.data())));
+}
+}  // namespace
+
 NlMsgPtr buildMdbAdd(IfIndex bridge, const MdbKey& key, const MdbAttrs& attrs, const MdbEncoding& enc,
                      bool replace, uint32_t* nestOffset) {
-    const int flags = NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL);
-    // br_port_msg 8 + entry 32 + nest 4 + source 20 + mode 8 + rtprot 8 + list 4 + 24 per source.
-    NlMsgPtr m = newMdbMsg(RTM_NEWMDB, flags, bridge, 96 + 24 * attrs.sources.size());
-    if (!m) return m;
-    const bool host = key.port == bridge;
-    // "Flags are not allowed for host groups" (br_mdb_add): host entries are temporary.
-    const br_mdb_entry e = toWire(key, enc.permanent && !host);
-    if (nla_put(m.get(), MDBA_SET_ENTRY, sizeof e, &e) < 0) return {};
-
-    const bool sg = !key.isStarG();
-    const bool rtprot = enc.rtprot && !host;
-    const bool modeAndList = enc.sourceLists && !host && !sg;
-    if (!sg && !rtprot && !modeAndList) return m;
-
-    nlattr* nest = nla_nest_start(m.get(), MDBA_SET_ENTRY_ATTRS | NLA_F_NESTED);
-    if (!nest) return {};
-    if (nestOffset)
-        *nestOffset = static_cast<uint32_t>(reinterpret_cast<uint8_t*>(nest) -
-                                            reinterpret_cast<uint8_t*>(nlmsg_hdr(m.get())));
-    if (sg && putAddr(m.get(), uapi::kMdbeAttrSource, key.source) < 0) return {};
-    if (modeAndList) {
-        const uint8_t mode = attrs.mode == FilterMode::Include ? uapi::kMcastInclude : uapi::kMcastExclude;
-        if (nla_put_u8(m.get(), uapi::kMdbeAttrGroupMode, mode) < 0) return {};
-        if (!attrs.sources.empty()) {
-            nlattr* list = nla_nest_start(m.get(), uapi::kMdbeAttrSrcList | NLA_F_NESTED);
-            if (!list) return {};
-            for (const IpAddr& s : attrs.sources) {
-                nlattr* ent = nla_nest_start(m.get(), uapi::kMdbeSrcListEntry | NLA_F_NESTED);
-                if (!ent || putAddr(m.get(), uapi::kMdbeSrcattrAddress, s) < 0) return {};
-                nla_nest_end(m.get(), ent);
-            }
-            nla_nest_end(m.get(), list);
-        }
-    }
-    if (rtprot && nla_put_u8(m.get(), uapi::kMdbeAttrRtprot, *enc.rtprot) < 0) return {};
-    nla_nest_end(m.get(), nest);
-    return m;
+    std::vector<uint8_t> buf;
+    buf.reserve(128);
+    const size_t len = appendMdbAdd(buf, bridge, key, attrs, enc, replace, nestOffset);
+    return toNlMsg(buf, len);
 }
 
 NlMsgPtr buildMdbDel(IfIndex bridge, const MdbKey& key) {
-    NlMsgPtr m = newMdbMsg(RTM_DELMDB, 0, bridge);
-    if (!m) return m;
-    const br_mdb_entry e = toWire(key, false);
-    if (nla_put(m.get(), MDBA_SET_ENTRY, sizeof e, &e) < 0) return {};
-    if (!key.isStarG()) {
-        nlattr* nest = nla_nest_start(m.get(), MDBA_SET_ENTRY_ATTRS | NLA_F_NESTED);
-        if (!nest || putAddr(m.get(), uapi::kMdbeAttrSource, key.source) < 0) return {};
-        nla_nest_end(m.get(), nest);
-    }
-    return m;
+    std::vector<uint8_t> buf;
+    buf.reserve(64);
+    const size_t len = appendMdbDel(buf, bridge, key);
+    return toNlMsg(buf, len);
 }
 
 NlMsgPtr buildMdbFlush(IfIndex bridge, uint8_t rtprot, std::optional<IfIndex> port) {

@@ -11,26 +11,19 @@
 #include <vector>
 
 #include "agent/base/mdb.h"
+#include "bridge/mdb_encode.h"  // MdbEncoding, kMaxMdbSources
 #include "bridge/mdb_entry.h"
 #include "bridge/nl_handles.h"
 
 namespace mcs::bridge {
-
-// The kernel's source-list limit: PG_SRC_ENT_LIMIT is 32 but netlink refuses
-// num_src_entries >= 32, so at most 31 per (*,G).
-inline constexpr size_t kMaxMdbSources = 31;
-
-struct MdbEncoding {
-    bool permanent = true;                 // port entries; host entries are always temporary
-    std::optional<uint8_t> rtprot;         // port entries; nullopt = kernel default (static)
-    bool sourceLists = true;               // encode filter mode + source list for port (*,G)
-};
 
 // RTM_NEWMDB. replace=false: NLM_F_CREATE|NLM_F_EXCL (fails with EEXIST on an existing
 // port group); replace=true: NLM_F_CREATE|NLM_F_REPLACE (the kernel only looks at
 // REPLACE). Attributes the kernel refuses for a kind of entry are left out: no state,
 // protocol, mode or sources on host entries, no mode/sources on (S,G).
 // nestOffset (optional out) = byte offset of MDBA_SET_ENTRY_ATTRS from the nlmsghdr.
+// buildMdbAdd/buildMdbDel are appendMdbAdd/appendMdbDel (mdb_encode.h) in a libnl
+// message of its own, for single requests; batches use the encoder directly.
 NlMsgPtr buildMdbAdd(IfIndex bridge, const MdbKey& key, const MdbAttrs& attrs, const MdbEncoding& enc,
                      bool replace, uint32_t* nestOffset = nullptr);
 // RTM_DELMDB of one entry; the kernel matches (group[, source], vid, port) only.

@@ -16,6 +16,7 @@
 // IGMPv3/MLDv2 state as (*,G)+list and none of the fix-ups trigger.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string_view>
@@ -44,6 +45,24 @@ struct PlannedOp {
 // Stand-alone (S,G) entries we installed on one bridge: (vid, group) -> {(source, port)}.
 using SgIndex = std::map<std::pair<VlanId, IpAddr>, std::set<std::pair<IpAddr, IfIndex>>>;
 
+// One operation by reference: the writer plans deltas of tens of thousands of entries,
+// and copying every key and source list into the plan cost more than sending them.
+// key/attrs point into the planned delta, or into MdbPlan::fixupKeys / a static for the
+// fix-ups, so a plan is valid while its delta lives and is not changed.
+struct PlanStep {
+    const MdbKey* key = nullptr;
+    const MdbAttrs* attrs = nullptr;
+    MdbOp op = MdbOp::Add;
+    OpReason reason = OpReason::Delta;
+};
+struct MdbPlan {
+    std::vector<PlanStep> steps;
+    std::deque<MdbKey> fixupKeys;  // keys of re-seat / clean-up steps (stable addresses)
+};
+
+// Replaces `out` with the plan of `delta`.
+void planMdbOps(const MdbDelta& delta, const SgIndex& installed, MdbPlan& out);
+// The same plan as values.
 std::vector<PlannedOp> planMdbOps(const MdbDelta& delta, const SgIndex& installed);
 
 }  // namespace mcs::bridge

@@ -6,10 +6,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <map>
+#include <span>
+#include <utility>
 
 #include "bridge/log.h"
+#include "bridge/mdb_encode.h"
 #include "bridge/mdb_message.h"
 #include "bridge/mdb_reader.h"
 #include "bridge/port_config.h"
@@ -35,8 +39,8 @@ size_t thresholdOf(uint32_t hashMax) {
 
 // Hash entries an operation can create: the entry itself, plus one (S,G) per listed
 // source of a (*,G) (the kernel installs them as separate MDB entries).
-size_t newHashEntries(const PlannedOp& op, bool sourceLists) {
-    const size_t srcs = (sourceLists && op.key.isStarG()) ? op.attrs.sources.size() : 0;
+size_t newHashEntries(const PlanStep& op, bool sourceLists) {
+    const size_t srcs = (sourceLists && op.key->isStarG()) ? op.attrs->sources.size() : 0;
     if (op.op == MdbOp::Add) return 1 + srcs;
     if (op.op == MdbOp::Replace) return srcs;
     return 0;
@@ -71,10 +75,26 @@ std::string errText(int err, const std::string& extack) {
 constexpr size_t kMaxFailureLines = 8;
 constexpr auto kRefusalLogEvery = std::chrono::seconds(60);
 
+// Per planned operation. The text of a failure lives in a side table: most operations
+// succeed, and a std::string in each outcome made the table several times larger and
+// cost a construction and destruction per entry for nothing.
 struct Outcome {
     int error = 0;
-    std::string extack;
+    uint32_t text = 0;  // 1 + index into Texts; 0 = none
     bool sent = false;
+};
+
+class Texts {
+public:
+    uint32_t add(std::string t) {
+        texts_.push_back(std::move(t));
+        return static_cast<uint32_t>(texts_.size());
+    }
+    const std::string& operator[](uint32_t ref) const { return ref ? texts_[ref - 1] : empty_; }
+
+private:
+    std::vector<std::string> texts_;
+    std::string empty_;
 };
 
 }  // namespace
@@ -128,19 +148,34 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
         return res;
     }
 
-    // Fit the delta to what the kernel can express.
-    MdbDelta norm;
-    norm.remove = delta.remove;
-    auto fitStarG = [&](const MdbKey& k, MdbAttrs a) -> MdbAttrs {
-        if (!k.isStarG() || k.port == bridge) return a;
+    // Fit the delta to what the kernel can express. Usually nothing needs fitting and the
+    // delta is planned as it is, without a copy.
+    enum class Fit { AsIs, NoSourceLists, TooManySources };
+    auto fitOf = [&](const MdbKey& k, const MdbAttrs& a) {
+        if (!k.isStarG() || k.port == bridge) return Fit::AsIs;
         const bool plain = a.mode == FilterMode::Exclude && a.sources.empty();
-        if (!features_.sourceLists && !plain) {
+        if (!features_.sourceLists && !plain) return Fit::NoSourceLists;
+        if (a.sources.size() > kMaxMdbSources) return Fit::TooManySources;
+        return Fit::AsIs;
+    };
+    auto fitsAsIs = [&]() {
+        if (!features_.sourceLists && !delta.change.empty()) return false;
+        for (const auto& [k, a] : delta.add)
+            if ((!features_.sgEntries && !k.isStarG()) || fitOf(k, a) != Fit::AsIs) return false;
+        for (const auto& [k, a] : delta.change)
+            if (fitOf(k, a) != Fit::AsIs) return false;
+        return true;
+    };
+    auto fitStarG = [&](const MdbKey& k, const MdbAttrs& a) -> MdbAttrs {
+        switch (fitOf(k, a)) {
+        case Fit::AsIs:
+            return a;
+        case Fit::NoSourceLists:
             ++res.degraded;
             lg->debug("{}: kernel has no source lists, installing plain (*,G) instead of {} {} sources",
                       where(bname, ports, k), to_string(a.mode), a.sources.size());
             return {};
-        }
-        if (a.sources.size() > kMaxMdbSources) {
+        case Fit::TooManySources:
             ++res.degraded;
             lg->warn("{}: {} {} sources exceed the kernel's {} per entry: installing EXCLUDE {{}} (forwards all "
                      "sources)", where(bname, ports, k), to_string(a.mode), a.sources.size(), kMaxMdbSources);
@@ -148,30 +183,39 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
         }
         return a;
     };
-    for (const auto& [k, a] : delta.add) {
-        if (!k.isStarG() && !features_.sgEntries) {
-            res.failed.push_back({MdbOp::Add, OpReason::Delta, k, EOPNOTSUPP, "kernel has no (S,G) MDB entries"});
-            continue;
+    MdbDelta norm;
+    const bool asIs = fitsAsIs();
+    if (!asIs) {
+        norm.remove = delta.remove;
+        for (const auto& [k, a] : delta.add) {
+            if (!k.isStarG() && !features_.sgEntries) {
+                res.failed.push_back({MdbOp::Add, OpReason::Delta, k, EOPNOTSUPP, "kernel has no (S,G) MDB entries"});
+                continue;
+            }
+            norm.add.emplace_back(k, fitStarG(k, a));
         }
-        norm.add.emplace_back(k, fitStarG(k, a));
-    }
-    for (const auto& [k, a] : delta.change) {
-        // Without NLM_F_REPLACE support (pre-6.3) the kernel entry cannot differ from
-        // what is installed: nothing to send.
-        if (!features_.sourceLists) {
-            ++res.succeeded;
-            continue;
+        for (const auto& [k, a] : delta.change) {
+            // Without NLM_F_REPLACE support (pre-6.3) the kernel entry cannot differ from
+            // what is installed: nothing to send.
+            if (!features_.sourceLists) {
+                ++res.succeeded;
+                continue;
+            }
+            norm.change.emplace_back(k, fitStarG(k, a));
         }
-        norm.change.emplace_back(k, fitStarG(k, a));
     }
+    const MdbDelta& planned = asIs ? delta : norm;
 
     BridgeBook& book = books_[bridge.value];
-    const std::vector<PlannedOp> plan = planMdbOps(norm, book.sg);
+    MdbPlan mdbPlan;
+    planMdbOps(planned, book.sg, mdbPlan);
+    const std::vector<PlanStep>& plan = mdbPlan.steps;
     std::vector<Outcome> out(plan.size());
+    Texts texts;
 
     // --- mcast_hash_max guard ---------------------------------------------------
     size_t newMps = 0;
-    for (const PlannedOp& op : plan) newMps += newHashEntries(op, features_.sourceLists);
+    for (const PlanStep& op : plan) newMps += newHashEntries(op, features_.sourceLists);
     uint32_t hashMax = state->mcast.hashMax;
     if (newMps > 0) {
         if (!book.counted || book.estimate + newMps > thresholdOf(hashMax)) {
@@ -204,12 +248,13 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
             // Refuse the last delta adds until the rest fits: an add over the limit
             // would switch snooping off for the whole bridge.
             size_t excess = newMps - room, refused = 0;
+            const uint32_t why = texts.add("would exceed mcast_hash_max " + std::to_string(hashMax) + " (ceiling " +
+                                           std::to_string(opts_.hashMaxCeiling) + ")");
             for (size_t i = plan.size(); i-- > 0 && excess > 0;) {
                 if (plan[i].op != MdbOp::Add || plan[i].reason != OpReason::Delta) continue;
                 const size_t n = newHashEntries(plan[i], features_.sourceLists);
                 out[i].error = ENOSPC;
-                out[i].extack = "would exceed mcast_hash_max " + std::to_string(hashMax) + " (ceiling " +
-                                std::to_string(opts_.hashMaxCeiling) + ")";
+                out[i].text = why;
                 excess -= std::min(excess, n);
                 newMps -= n;
                 ++refused;
@@ -232,29 +277,34 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
     }
 
     // --- send in batches ----------------------------------------------------------
-    std::vector<NlMsgPtr> owned;
-    std::vector<nl_msg*> batch;
-    std::vector<size_t> batchIdx;
+    // Messages are encoded back to back into one buffer that is sent as it is; when one
+    // does not fit the batch any more, the ones before it go out and it starts the next.
+    std::vector<uint8_t>& buf = batchBuf_;
+    buf.clear();
+    buf.reserve(opts_.batchBytes + 1024);
+    std::vector<size_t> batchIdx;  // plan index of each message in the batch
+    batchIdx.reserve(std::min(plan.size(), opts_.batchMessages));
     MdbEncoding enc;
     enc.permanent = opts_.permanent;
     if (features_.rtprot) enc.rtprot = opts_.rtprot;
     enc.sourceLists = features_.sourceLists;
 
-    auto flush = [&]() {
-        if (batch.empty()) return;
-        res.attempted += batch.size();
-        auto r = sock_.sendBatch(batch);
+    auto flush = [&](size_t bytes) {
+        if (batchIdx.empty()) return;
+        res.attempted += batchIdx.size();
+        auto r = sock_.sendBatchInPlace(std::span<uint8_t>(buf.data(), bytes));
         if (!r) {
+            const uint32_t why = texts.add(r.error().str());
             for (size_t i : batchIdx) {
                 out[i].error = r.error().code;
-                out[i].extack = r.error().str();
+                out[i].text = why;
             }
         } else {
-            for (const NlAck& a : r->errors) {
+            for (NlAck& a : r->errors) {
                 const uint32_t pos = a.seq - r->firstSeq;
                 if (pos < batchIdx.size()) {
                     out[batchIdx[pos]].error = a.error;
-                    out[batchIdx[pos]].extack = a.extack;
+                    out[batchIdx[pos]].text = a.extack.empty() ? 0 : texts.add(std::move(a.extack));
                 }
             }
             if (r->ackLost) {
@@ -264,51 +314,49 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
                 std::set<MdbKey> present;
                 if (dump)
                     for (const MdbEntry& e : dump->entries) present.insert(e.key);
+                const uint32_t why = texts.add(dump ? "acknowledgement lost and entry not in the expected state"
+                                                    : "acknowledgement lost: " + dump.error().str());
                 for (size_t i : batchIdx) {
                     if (out[i].error) continue;
-                    const bool there = present.count(plan[i].key) > 0;
+                    const bool there = present.count(*plan[i].key) > 0;
                     if (!dump || (plan[i].op == MdbOp::Remove) == there) {
                         out[i].error = EIO;
-                        out[i].extack = dump ? "acknowledgement lost and entry not in the expected state"
-                                             : "acknowledgement lost: " + dump.error().str();
+                        out[i].text = why;
                     }
                 }
             }
         }
-        owned.clear();
-        batch.clear();
+        buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(bytes));
         batchIdx.clear();
     };
 
-    size_t bytes = 0;
     for (size_t i = 0; i < plan.size(); ++i) {
         if (out[i].error) continue;  // refused above
-        const PlannedOp& op = plan[i];
-        NlMsgPtr m = op.op == MdbOp::Remove ? buildMdbDel(bridge, op.key)
-                                            : buildMdbAdd(bridge, op.key, op.attrs, enc, op.op == MdbOp::Replace);
-        if (!m) {
+        const PlanStep& op = plan[i];
+        const size_t before = buf.size();
+        const size_t len = op.op == MdbOp::Remove
+                               ? appendMdbDel(buf, bridge, *op.key)
+                               : appendMdbAdd(buf, bridge, *op.key, *op.attrs, enc, op.op == MdbOp::Replace);
+        if (!len) {
             out[i].error = EMSGSIZE;
-            out[i].extack = "cannot build message";
+            out[i].text = texts.add("cannot build message");
             continue;
         }
-        const size_t len = nlmsg_hdr(m.get())->nlmsg_len;
-        if (!batch.empty() && (batch.size() >= opts_.batchMessages || bytes + len > opts_.batchBytes)) {
-            flush();
-            bytes = 0;
-        }
+        if (!batchIdx.empty() && (batchIdx.size() >= opts_.batchMessages || before + len > opts_.batchBytes))
+            flush(before);
         out[i].sent = true;
-        batch.push_back(m.get());
         batchIdx.push_back(i);
-        owned.push_back(std::move(m));
-        bytes += len;
     }
-    flush();
+    flush(buf.size());
+    // Keep one batch's worth for the next call, not the peak of a pathological one.
+    if (buf.capacity() > 2 * (opts_.batchBytes + 1024)) std::vector<uint8_t>().swap(buf);
 
     // --- outcomes --------------------------------------------------------------------
     bool sawE2big = false;
     size_t loud = 0;  // failures logged as warnings
     for (size_t i = 0; i < plan.size(); ++i) {
-        const PlannedOp& op = plan[i];
+        const PlanStep& op = plan[i];
+        const MdbKey& key = *op.key;
         Outcome& o = out[i];
         if (o.error == E2BIG) sawE2big = true;
         // Deleting what is not there is EINVAL (or ENODEV for a vanished port): the
@@ -318,31 +366,31 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
             ++res.fixups;
             if (op.reason == OpReason::Reseat && op.op == MdbOp::Add && o.error == EEXIST) o.error = 0;
             if (op.reason == OpReason::StaleStarExcl || op.op == MdbOp::Remove) {
-                if (o.error) lg->debug("{}: {} {} failed: {}", where(bname, ports, op.key), to_string(op.reason),
-                                       to_string(op.op), errText(o.error, o.extack));
+                if (o.error) lg->debug("{}: {} {} failed: {}", where(bname, ports, key), to_string(op.reason),
+                                       to_string(op.op), errText(o.error, texts[o.text]));
                 continue;
             }
         }
-        const bool sg = !op.key.isStarG() && op.key.port != bridge;
+        const bool sg = !key.isStarG() && key.port != bridge;
         if (o.error == 0) {
             if (op.reason == OpReason::Delta) ++res.succeeded;
-            if (sg && op.op == MdbOp::Add) book.sg[{op.key.vid, op.key.group}].insert({op.key.source, op.key.port});
+            if (sg && op.op == MdbOp::Add) book.sg[{key.vid, key.group}].insert({key.source, key.port});
             if (sg && op.op == MdbOp::Remove) {
-                auto it = book.sg.find({op.key.vid, op.key.group});
+                auto it = book.sg.find({key.vid, key.group});
                 if (it != book.sg.end()) {
-                    it->second.erase({op.key.source, op.key.port});
+                    it->second.erase({key.source, key.port});
                     if (it->second.empty()) book.sg.erase(it);
                 }
             }
             if (lg->should_log(spdlog::level::trace))
-                lg->trace("{}: {} ok", where(bname, ports, op.key), to_string(op.op));
+                lg->trace("{}: {} ok", where(bname, ports, key), to_string(op.op));
             continue;
         }
         if (sg && op.op == MdbOp::Add) {
-            auto it = book.sg.find({op.key.vid, op.key.group});
-            if (it != book.sg.end()) it->second.erase({op.key.source, op.key.port});
+            auto it = book.sg.find({key.vid, key.group});
+            if (it != book.sg.end()) it->second.erase({key.source, key.port});
         }
-        const std::string msg = errText(o.error, o.extack);
+        const std::string msg = errText(o.error, texts[o.text]);
         // One line per failure up to a limit, then a count: a refused batch of
         // thousands must not flood the log. Not warnings: EEXIST on an add (the kernel
         // learned the entry itself, from a port's reports before it was in the
@@ -351,11 +399,11 @@ ApplyResult MdbWriter::apply(IfIndex bridge, const MdbDelta& delta) {
         const bool quiet = (op.op == MdbOp::Add && op.reason == OpReason::Delta && o.error == EEXIST) ||
                            (!o.sent && o.error == ENOSPC);
         if (!quiet && loud++ < kMaxFailureLines)
-            lg->warn("{}: {}{} failed: {}", where(bname, ports, op.key), to_string(op.op),
+            lg->warn("{}: {}{} failed: {}", where(bname, ports, key), to_string(op.op),
                      op.reason == OpReason::Delta ? "" : " (" + std::string(to_string(op.reason)) + ")", msg);
         else if (quiet && lg->should_log(spdlog::level::debug))
-            lg->debug("{}: {} failed: {}", where(bname, ports, op.key), to_string(op.op), msg);
-        res.failed.push_back({op.op, op.reason, op.key, o.error, msg});
+            lg->debug("{}: {} failed: {}", where(bname, ports, key), to_string(op.op), msg);
+        res.failed.push_back({op.op, op.reason, key, o.error, msg});
     }
 
     if (loud > kMaxFailureLines)

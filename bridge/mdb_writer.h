@@ -106,6 +106,8 @@ private:
     KernelFeatures features_;
     WriterOptions opts_;
     std::map<int, BridgeBook> books_;
+    // The batch being encoded, sent in place; kept so each apply() does not grow a new one.
+    std::vector<uint8_t> batchBuf_;
 };
 
 }  // namespace mcs::bridge

@@ -231,23 +231,35 @@ Status NlSocket::dump(nl_msg* msg, const std::function<void(const nlmsghdr&)>& o
 }
 
 Result<NlSocket::BatchResult, Error> NlSocket::sendBatch(std::span<nl_msg* const> msgs) {
-    BatchResult out;
-    if (msgs.empty()) return out;
-    out.firstSeq = seq_ + 1;
     tx_.clear();
-    for (size_t i = 0; i < msgs.size(); ++i) {
-        nlmsghdr* h = nlmsg_hdr(msgs[i]);
-        h->nlmsg_seq = nextSeq();
-        h->nlmsg_pid = 0;
-        h->nlmsg_flags = static_cast<uint16_t>((h->nlmsg_flags & ~NLM_F_ACK) | NLM_F_REQUEST);
-        if (i + 1 == msgs.size()) h->nlmsg_flags |= NLM_F_ACK;
+    for (nl_msg* m : msgs) {
+        const nlmsghdr* h = nlmsg_hdr(m);
         const auto* p = reinterpret_cast<const uint8_t*>(h);
         tx_.insert(tx_.end(), p, p + h->nlmsg_len);
         tx_.resize(tx_.size() + (NLMSG_ALIGN(h->nlmsg_len) - h->nlmsg_len), 0);
     }
+    return sendBatchInPlace(tx_);
+}
+
+Result<NlSocket::BatchResult, Error> NlSocket::sendBatchInPlace(std::span<uint8_t> msgs) {
+    BatchResult out;
+    if (msgs.empty()) return out;
+    out.firstSeq = seq_ + 1;
+    uint32_t n = 0;
+    nlmsghdr* last = nullptr;
+    for (size_t off = 0; off < msgs.size(); off += NLMSG_ALIGN(last->nlmsg_len)) {
+        auto* h = reinterpret_cast<nlmsghdr*>(msgs.data() + off);
+        if (msgs.size() - off < NLMSG_HDRLEN || h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > msgs.size() - off)
+            return fail(Error::fromErrno(EINVAL, "netlink batch: malformed message at byte " + std::to_string(off)));
+        h->nlmsg_seq = nextSeq();
+        h->nlmsg_pid = 0;
+        h->nlmsg_flags = static_cast<uint16_t>((h->nlmsg_flags & ~NLM_F_ACK) | NLM_F_REQUEST);
+        last = h;
+        ++n;
+    }
+    last->nlmsg_flags |= NLM_F_ACK;
     const uint32_t lastSeq = seq_;
-    const uint32_t n = static_cast<uint32_t>(msgs.size());
-    if (auto s = sendBytes(tx_.data(), tx_.size(), "batch"); !s) return fail(s.error());
+    if (auto s = sendBytes(msgs.data(), msgs.size(), "batch"); !s) return fail(s.error());
 
     // rtnetlink handles the whole batch inside sendmsg, so every ack it will ever send
     // is queued (or was dropped) by now.

@@ -73,6 +73,10 @@ public:
         bool ackLost = false;
     };
     Result<BatchResult, Error> sendBatch(std::span<nl_msg* const> msgs);
+    // The same for messages already laid out back to back in one buffer, each starting
+    // NLMSG_ALIGNed (as appendMdbAdd writes them): seq, pid and flags are set in place
+    // and the buffer goes to send() as it is, without the copy sendBatch() makes.
+    Result<BatchResult, Error> sendBatchInPlace(std::span<uint8_t> msgs);
 
     // One datagram into the internal buffer (valid until the next receive). An empty
     // span means nothing is pending (non-blocking) or the timeout expired (blocking).

@@ -165,6 +165,48 @@ TEST_F(MdbWriterTest, PerEntryErrorsInOneBatch) {
     EXPECT_EQ(entries(br).size(), 99u);
 }
 
+// Small batch limits: each batch ends where the next message would pass a limit (count,
+// or bytes with source lists of varying size), and failures in any batch still map to
+// their own entries by sequence number.
+TEST_F(MdbWriterTest, BatchLimitsSplitAndErrorsMapAcrossBatches) {
+    const IfIndex br = addBridge("br0", {"mcast_igmp_version", "3"});
+    const IfIndex v1 = addPort("br0", "v1");
+    test::must({"ip", "link", "add", "x0", "type", "veth", "peer", "name", "x0p"});  // not a bridge port
+    const IfIndex x0 = ifindexOf("x0");
+    for (const WriterOptions& opts : {WriterOptions{.batchMessages = 7}, WriterOptions{.batchBytes = 500}}) {
+        initWriter(br, opts);
+        const bool lists = features_.sourceLists;
+        MdbDelta d;
+        std::vector<MdbKey> bad;
+        for (uint32_t i = 0; i < 60; ++i) {
+            const bool fail = i == 0 || i == 13 || i == 29 || i == 59;
+            MdbKey k{VlanId{0}, IpAddr::v4(0xef030000u + i), IpAddr::unspecified(Family::V4), fail ? x0 : v1};
+            MdbAttrs a;
+            if (lists)
+                for (uint32_t s = 0; s < i % 5; ++s) a.sources.push_back(IpAddr::v4(0xc0000200u + s + 1));
+            if (fail) bad.push_back(k);
+            d.add.emplace_back(k, a);
+        }
+        auto r = writer_->apply(br, d);
+        EXPECT_EQ(r.attempted, 60u);
+        EXPECT_EQ(r.succeeded, 56u);
+        ASSERT_EQ(r.failed.size(), bad.size());
+        for (size_t i = 0; i < bad.size(); ++i) {
+            EXPECT_EQ(r.failed[i].key, bad[i]) << i;
+            EXPECT_EQ(r.failed[i].error, EINVAL);
+            EXPECT_NE(r.failed[i].message.find("not a bridge port"), std::string::npos) << r.failed[i].message;
+        }
+        const auto es = entries(br);
+        EXPECT_EQ(ownedSnapshot(es, kMcsRtProt, nullptr).size(), 56u);
+        MdbDelta rm;
+        for (const auto& [k, a] : d.add) rm.remove.push_back(k);
+        r = writer_->apply(br, rm);
+        EXPECT_TRUE(r.ok()) << r.failed.size() << " failed";
+        EXPECT_EQ(r.succeeded, 60u);
+        EXPECT_TRUE(entries(br).empty());
+    }
+}
+
 TEST_F(MdbWriterTest, TenThousandEntriesInBatches) {
     const IfIndex br = addBridge("br0");
     const IfIndex v1 = addPort("br0", "v1");
