@@ -20,6 +20,7 @@
 
 #include "bridge/error.h"
 #include "bridge/nl_handles.h"
+#include "bridge/rx_buffer.h"
 
 namespace mcs::bridge {
 
@@ -94,7 +95,7 @@ private:
     bool nonblocking_ = false;
     std::chrono::milliseconds timeout_{5000};
     uint32_t seq_ = 0;
-    std::vector<uint8_t> rx_;
+    RxBuffer rx_;
     std::vector<uint8_t> tx_;
 };
 

@@ -4,24 +4,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <fstream>
-#include <sstream>
+#include <charconv>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 namespace mcs::bridge {
 
 namespace {
 constexpr std::string_view kHeader = "# mcsnoopd owned MDB entries v1";
 
-std::optional<MdbKey> parseLine(const std::string& line) {
-    std::istringstream in(line);
+// Whitespace-separated fields. Plain string_view work rather than an istringstream:
+// the record is read at start-up, and a stream would pull in libstdc++'s locale set-up
+// for good (see agent/daemon/main.cc).
+std::vector<std::string_view> fields(std::string_view line) {
+    std::vector<std::string_view> out;
+    constexpr std::string_view kSpace = " \t\r\n\v\f";
+    size_t i = line.find_first_not_of(kSpace);
+    while (i != std::string_view::npos) {
+        const size_t end = std::min(line.find_first_of(kSpace, i), line.size());
+        out.push_back(line.substr(i, end - i));
+        i = line.find_first_not_of(kSpace, end);
+    }
+    return out;
+}
+
+template <typename T>
+bool number(std::string_view s, T& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::optional<MdbKey> parseLine(std::string_view line) {
+    const auto f = fields(line);
     unsigned vid = 0;
-    std::string group, source;
     int port = 0;
-    if (!(in >> vid >> group >> source >> port)) return std::nullopt;
-    std::string extra;
-    if (in >> extra) return std::nullopt;
+    if (f.size() != 4 || !number(f[0], vid) || !number(f[3], port)) return std::nullopt;
+    const std::string_view group = f[1], source = f[2];
     auto g = IpAddr::parse(group);
     if (!g || !g->isMulticast() || vid > VlanId::kMax || port <= 0) return std::nullopt;
     MdbKey k;
@@ -63,10 +84,24 @@ Result<OwnedRecord::Loaded, Error> OwnedRecord::load() const {
         if (!ec) return out;
         return fail(Error::fromErrno(ec.value(), "stat " + path_.string()));
     }
-    std::ifstream in(path_);
-    if (!in) return fail(Error::fromErrno(EACCES, "open " + path_.string()));
+    std::FILE* in = std::fopen(path_.c_str(), "re");
+    if (!in) return fail(Error::fromErrno(errno, "open " + path_.string()));
     std::string line;
-    while (std::getline(in, line)) {
+    char buf[256];
+    for (bool more = true; more;) {
+        // One line, however long (a damaged file), without its newline.
+        line.clear();
+        for (;;) {
+            if (!std::fgets(buf, sizeof buf, in)) {
+                more = false;
+                break;
+            }
+            line += buf;
+            if (!line.empty() && line.back() == '\n') {
+                line.pop_back();
+                break;
+            }
+        }
         if (line.empty() || line[0] == '#') continue;
         auto k = parseLine(line);
         if (!k) {
@@ -79,7 +114,9 @@ Result<OwnedRecord::Loaded, Error> OwnedRecord::load() const {
         }
         out.keys.insert(*k);
     }
-    if (in.bad()) return fail(Error::fromErrno(EIO, "read " + path_.string()));
+    const bool bad = std::ferror(in) != 0;
+    std::fclose(in);
+    if (bad) return fail(Error::fromErrno(EIO, "read " + path_.string()));
     return out;
 }
 

@@ -16,6 +16,7 @@
 #include "agent/base/types.h"
 #include "bridge/error.h"
 #include "bridge/nl_handles.h"
+#include "bridge/rx_buffer.h"
 
 namespace mcs::bridge {
 
@@ -64,7 +65,7 @@ private:
 
     UniqueFd fd_;
     IfIndex port_;
-    std::vector<uint8_t> rx_;
+    RxBuffer rx_;
     std::vector<uint8_t> tx_;
     bool ignoresOutgoing_ = false;
     PacketSocketStats stats_;

@@ -6,10 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "conf/config.h"
@@ -1143,16 +1141,25 @@ Result<Config, std::vector<Diagnostic>> loadConfigFile(const std::string& path) 
         return unexpected(
             std::vector<Diagnostic>{Diagnostic{SourceLoc{path, 0, 0}, std::move(msg), {}}});
     };
-    std::ifstream in(path, std::ios::binary);
+    // stdio, not std::ifstream: the daemon reads its configuration at start-up, and a
+    // stream would pull in libstdc++'s locale set-up for good (see agent/daemon/main.cc).
+    std::FILE* in = std::fopen(path.c_str(), "rbe");
     if (!in) return fail(cat("cannot open: ", std::strerror(errno)));
     std::string text;
     char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<size_t>(in.gcount()));
-        if (text.size() > kMaxConfigBytes)
+    for (;;) {
+        const size_t n = std::fread(buf, 1, sizeof buf, in);
+        text.append(buf, n);
+        if (text.size() > kMaxConfigBytes) {
+            std::fclose(in);
             return fail(cat("file is too large (more than ", kMaxConfigBytes, " bytes)"));
+        }
+        if (n < sizeof buf) break;
     }
-    if (in.bad()) return fail(cat("cannot read: ", std::strerror(errno)));
+    const bool bad = std::ferror(in) != 0;
+    const int err = errno;
+    std::fclose(in);
+    if (bad) return fail(cat("cannot read: ", std::strerror(err)));
     return parseConfig(text, path);
 }
 

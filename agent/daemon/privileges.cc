@@ -9,9 +9,9 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 #include "agent/daemon/logging.h"
@@ -55,10 +55,14 @@ std::string errnoText(const char* what, int err) { return std::string(what) + ":
 
 // The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap);
 // without /proc, probe the bounding set: PR_CAPBSET_READ fails past the last one.
+// (stdio, not iostreams, for /proc: see the note in main.cc.)
 int lastCap() {
-    std::ifstream f("/proc/sys/kernel/cap_last_cap");
     int n = -1;
-    if (f >> n && n > 0 && n < 64) return n;
+    if (std::FILE* f = std::fopen("/proc/sys/kernel/cap_last_cap", "re")) {
+        const int got = std::fscanf(f, "%d", &n);
+        std::fclose(f);
+        if (got == 1 && n > 0 && n < 64) return n;
+    }
     n = 0;
     while (n < 63 && ::prctl(PR_CAPBSET_READ, n + 1, 0, 0, 0) >= 0) ++n;
     return n;
@@ -66,11 +70,19 @@ int lastCap() {
 
 // Threads of this process (/proc/self/task); 1 when /proc is not there to tell.
 int threadCount() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
-    return 1;
+    std::FILE* f = std::fopen("/proc/self/status", "re");
+    if (!f) return 1;
+    int n = 1;
+    char line[256];
+    // A line longer than the buffer comes in pieces; only the Threads line itself
+    // starts with "Threads:".
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "Threads:", 8) == 0) {
+            n = std::atoi(line + 8);
+            break;
+        }
+    std::fclose(f);
+    return n;
 }
 
 struct Sets {
