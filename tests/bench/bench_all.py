@@ -217,6 +217,7 @@ def rows_scale(r: dict) -> list[list[str]]:
 def rows_core(text: str) -> tuple[list[list[str]], list[list[str]]]:
     doc = json.loads(text[text.index("{"):])
     out = []
+    mem = None
     for b in doc["benchmarks"]:
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
@@ -224,8 +225,13 @@ def rows_core(text: str) -> tuple[list[list[str]], list[list[str]]]:
         ips = b.get("items_per_second")
         t = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
         tt = f"{t * 1e3:.1f} ms" if t >= 1e-3 else f"{t * 1e6:.2f} µs"
-        out.append([name, tt, f"{ips / 1e6:.2f} M/s" if ips else "-"])
+        bpg = b.get("bytes_per_group")
+        out.append([name, tt, f"{ips / 1e6:.2f} M/s" if ips else f"{bpg:.0f} B/group" if bpg else "-"])
+        if bpg:
+            mem = bpg
     summary = [["core micro-benchmarks (64k groups)", "", f"{len(out)} benchmarks, see below", "-", "-", "-"]]
+    if mem is not None:
+        summary.append(["core state per group (64k groups, one port each)", "", f"{mem:.0f} B", "-", "-", "-"])
     return summary, out
 
 
@@ -323,7 +329,7 @@ def main():
     m1 = machine()
     head = ["figure", "target", "measured (mcsnoopd)", "reference", "ratio", "result"]
     main_table = table(rows, head)
-    core_table = table(core_rows, ["core benchmark", "time per iteration", "records/s"]) if core_rows else ""
+    core_table = table(core_rows, ["core benchmark", "time per iteration", "records/s (or size)"]) if core_rows else ""
     minutes = (time.monotonic() - t_start) / 60
     print("\n" + main_table)
     if core_table:
