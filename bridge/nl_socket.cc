@@ -230,17 +230,6 @@ Status NlSocket::dump(nl_msg* msg, const std::function<void(const nlmsghdr&)>& o
     }
 }
 
-Result<NlSocket::BatchResult, Error> NlSocket::sendBatch(std::span<nl_msg* const> msgs) {
-    tx_.clear();
-    for (nl_msg* m : msgs) {
-        const nlmsghdr* h = nlmsg_hdr(m);
-        const auto* p = reinterpret_cast<const uint8_t*>(h);
-        tx_.insert(tx_.end(), p, p + h->nlmsg_len);
-        tx_.resize(tx_.size() + (NLMSG_ALIGN(h->nlmsg_len) - h->nlmsg_len), 0);
-    }
-    return sendBatchInPlace(tx_);
-}
-
 Result<NlSocket::BatchResult, Error> NlSocket::sendBatchInPlace(std::span<uint8_t> msgs) {
     BatchResult out;
     if (msgs.empty()) return out;

@@ -73,10 +73,9 @@ public:
         std::vector<NlAck> errors;
         bool ackLost = false;
     };
-    Result<BatchResult, Error> sendBatch(std::span<nl_msg* const> msgs);
-    // The same for messages already laid out back to back in one buffer, each starting
-    // NLMSG_ALIGNed (as appendMdbAdd writes them): seq, pid and flags are set in place
-    // and the buffer goes to send() as it is, without the copy sendBatch() makes.
+    // The messages are laid out back to back in one buffer, each starting NLMSG_ALIGNed
+    // (as appendMdbAdd writes them): seq, pid and flags are set in place and the buffer
+    // goes to send() as it is.
     Result<BatchResult, Error> sendBatchInPlace(std::span<uint8_t> msgs);
 
     // One datagram into the internal buffer (valid until the next receive). An empty
@@ -96,7 +95,6 @@ private:
     std::chrono::milliseconds timeout_{5000};
     uint32_t seq_ = 0;
     RxBuffer rx_;
-    std::vector<uint8_t> tx_;
 };
 
 // Calls f(const nlmsghdr&) for each complete message in a datagram; a truncated
